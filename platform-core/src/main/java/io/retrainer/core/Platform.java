@@ -1,0 +1,234 @@
+package io.retrainer.core;
+
+import io.retrainer.core.config.PlatformConfig;
+import io.retrainer.core.metrics.PlatformMetrics;
+import io.retrainer.core.persistence.Database;
+import io.retrainer.core.persistence.Db;
+import io.retrainer.core.pipeline.ModelPromotion;
+import io.retrainer.core.pipeline.PipelineParser;
+import io.retrainer.core.pipeline.PipelineService;
+import io.retrainer.core.pipeline.PipelineValidator;
+import io.retrainer.core.pipeline.PipelineView;
+import io.retrainer.core.pipeline.RunExecutor;
+import io.retrainer.core.pipeline.RunService;
+import io.retrainer.core.plugins.ExtensionKind;
+import io.retrainer.core.plugins.PluginHost;
+import io.retrainer.core.registry.ArtifactStore;
+import io.retrainer.core.registry.ModelRegistry;
+import io.retrainer.core.serving.ServingService;
+import io.retrainer.core.trigger.ScheduleTriggers;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The platform's services wired together: database, plugins, registry, serving runtime,
+ * pipelines, runs, executor and schedules. {@link #start} is blocking and must not run on an
+ * event loop; the web layer calls the services, which answer with Vert.x futures.
+ */
+public final class Platform implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Platform.class);
+    private static final List<String> DEMO_PLUGINS = List.of("csv", "logistic-regression", "classification-metrics",
+            "champion-gate", "local-serving");
+
+    private final PlatformConfig config;
+    private final Vertx vertx;
+    private final PlatformMetrics metrics;
+    private final Database database;
+    private final PluginHost plugins;
+    private final ModelRegistry registry;
+    private final ServingService serving;
+    private final PipelineService pipelines;
+    private final RunService runs;
+    private final RunExecutor executor;
+    private final ScheduleTriggers schedules;
+    private final ModelPromotion promotion;
+    private final long scheduleTimer;
+
+    private Platform(PlatformConfig config, Vertx vertx, Database database, PluginHost plugins, PlatformMetrics metrics) {
+        this.config = config;
+        this.vertx = vertx;
+        this.database = database;
+        this.plugins = plugins;
+        this.metrics = metrics;
+        Db db = database.db();
+        Path data = config.dataDir().toAbsolutePath();
+        this.registry = new ModelRegistry(db, new ArtifactStore(data.resolve("artifacts")), plugins);
+        this.serving = new ServingService(db, registry);
+        this.pipelines = new PipelineService(db, new PipelineValidator(plugins));
+        this.runs = new RunService(db, metrics);
+        this.executor = new RunExecutor(runs, plugins, registry, serving, metrics, config.maxParallelRuns(),
+                config.stageTimeout(), data.resolve("scratch"));
+        this.schedules = new ScheduleTriggers(runs, Clock.systemUTC());
+        this.promotion = new ModelPromotion(registry, pipelines, plugins, serving);
+        pipelines.onSaved(view -> {
+            view.definition().servingEndpoint().ifPresent(serving::declare);
+            schedules.update(view);
+        });
+        this.scheduleTimer = vertx.setPeriodic(1000, id -> schedules.tick());
+    }
+
+    /**
+     * Starts the platform. Blocking: opens (or starts) the database and migrates it, loads plugins,
+     * fails runs a crash left running, restores served models, and starts the executor.
+     *
+     * @throws io.retrainer.core.persistence.DatabaseException when the database cannot be used
+     */
+    public static Platform start(PlatformConfig config, Vertx vertx) {
+        if (io.vertx.core.Context.isOnEventLoopThread()) {
+            throw new IllegalStateException("Platform.start blocks; call it from a worker or main thread");
+        }
+        PlatformMetrics metrics = new PlatformMetrics();
+        Database database = Database.open(config.dbUrl(), config.dataDir(), vertx);
+        LOG.info("database: {}", database.isEmbedded()
+                ? "embedded PostgreSQL (data in " + config.dataDir().toAbsolutePath().resolve("postgres") + ")"
+                : database.target().displayUrl());
+        PluginHost plugins = new PluginHost(config.pluginsDir());
+        plugins.loadAll();
+        long refused = plugins.plugins().stream().filter(p -> "refused".equals(p.state())).count();
+        metrics.plugins(plugins.startedCount(), refused);
+        LOG.info("plugins: {} loaded from {}{}", plugins.startedCount(), config.pluginsDir().toAbsolutePath(),
+                refused == 0 ? "" : ", " + refused + " refused (see above)");
+        Platform p = new Platform(config, vertx, database, plugins, metrics);
+        try {
+            p.recover();
+            if (config.demo()) {
+                p.installDemo();
+            }
+            p.executor.start();
+        } catch (RuntimeException e) {
+            p.close();
+            throw e;
+        }
+        return p;
+    }
+
+    private void recover() {
+        int interrupted = Db.await(runs.failInterrupted());
+        if (interrupted > 0) {
+            LOG.warn("{} run(s) left running by an earlier stop were marked failed (interrupted)", interrupted);
+        }
+        for (PipelineView v : Db.await(pipelines.currentDefinitions())) {
+            v.definition().servingEndpoint().ifPresent(serving::declare);
+            schedules.update(v);
+        }
+        serving.restore();
+    }
+
+    private void installDemo() {
+        if (!Db.await(pipelines.list()).isEmpty()) {
+            return;
+        }
+        for (String id : DEMO_PLUGINS) {
+            ExtensionKind kind = switch (id) {
+                case "csv" -> ExtensionKind.DATA_SOURCE;
+                case "logistic-regression" -> ExtensionKind.TRAINER;
+                case "local-serving" -> ExtensionKind.DEPLOYER;
+                default -> ExtensionKind.EVALUATOR;
+            };
+            if (plugins.find(kind, id).isEmpty()) {
+                LOG.warn("demo pipeline not created: built-in plugin '{}' is not loaded", id);
+                return;
+            }
+        }
+        try {
+            Path csv = config.dataDir().toAbsolutePath().resolve("demo").resolve("breast_cancer.csv");
+            Files.createDirectories(csv.getParent());
+            try (InputStream in = resource("demo/breast_cancer.csv")) {
+                Files.copy(in, csv, StandardCopyOption.REPLACE_EXISTING);
+            }
+            String yaml;
+            try (InputStream in = resource("demo/demo.yaml")) {
+                yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("${DEMO_CSV}", csv.toString());
+            }
+            PipelineView demo = Db.await(pipelines.save(yaml, PipelineParser.Format.YAML));
+            LOG.info("demo pipeline '{}' created on {} (open it in the console and press Run)", demo.name(), csv);
+        } catch (IOException e) {
+            LOG.error("demo pipeline not created: {}", e.getMessage());
+        }
+    }
+
+    private static InputStream resource(String name) {
+        return Objects.requireNonNull(Platform.class.getResourceAsStream(name), "missing resource " + name);
+    }
+
+    /** Whether the database answers and plugins loaded: the readiness check. */
+    public Future<Boolean> ready() {
+        return database.db().tx(s -> s.createNativeQuery("select 1", Integer.class).getSingleResult())
+                .map(one -> plugins.startedCount() > 0 || plugins.plugins().stream().anyMatch(p -> "started".equals(p.state())))
+                .otherwise(false);
+    }
+
+    /** The resolved configuration. */
+    public PlatformConfig config() {
+        return config;
+    }
+
+    /** The Vert.x instance. */
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    /** Metrics. */
+    public PlatformMetrics metrics() {
+        return metrics;
+    }
+
+    /** The database in use. */
+    public Database database() {
+        return database;
+    }
+
+    /** Plugins. */
+    public PluginHost plugins() {
+        return plugins;
+    }
+
+    /** Model registry. */
+    public ModelRegistry registry() {
+        return registry;
+    }
+
+    /** Serving runtime. */
+    public ServingService serving() {
+        return serving;
+    }
+
+    /** Pipelines. */
+    public PipelineService pipelines() {
+        return pipelines;
+    }
+
+    /** Runs. */
+    public RunService runs() {
+        return runs;
+    }
+
+    /** Schedules. */
+    public ScheduleTriggers schedules() {
+        return schedules;
+    }
+
+    /** Operator promotions (rollback). */
+    public ModelPromotion promotion() {
+        return promotion;
+    }
+
+    @Override
+    public void close() {
+        vertx.cancelTimer(scheduleTimer);
+        executor.close();
+        plugins.close();
+        database.close();
+    }
+}
