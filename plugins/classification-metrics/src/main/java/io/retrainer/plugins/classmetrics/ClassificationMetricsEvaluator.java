@@ -11,6 +11,7 @@ import io.retrainer.api.Predictor;
 import io.retrainer.api.StageContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.pf4j.Extension;
 
 /**
@@ -56,7 +57,7 @@ public final class ClassificationMetricsEvaluator implements Evaluator {
                 () -> new IllegalArgumentException(ID + ": the holdout has no label column"));
         if (label.type() != ColumnType.CATEGORICAL) {
             throw new IllegalArgumentException(ID + " needs a categorical label; '" + label.name() + "' is "
-                    + label.type().name().toLowerCase() + " — use a regression evaluator");
+                    + label.type().name().toLowerCase(Locale.ROOT) + " — use a regression evaluator");
         }
         int column = holdout.labelIndex();
         List<String> out = new ArrayList<>(holdout.rowCount());

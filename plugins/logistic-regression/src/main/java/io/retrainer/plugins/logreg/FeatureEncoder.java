@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.tribuo.classification.Label;
@@ -81,7 +82,7 @@ final class FeatureEncoder {
             switch (column.type()) {
                 case NUMERIC -> numeric.add(fitNumeric(training, c, column.name(), rows, standardize));
                 case CATEGORICAL -> categorical.add(fitCategorical(training, c, column.name(), rows, log));
-                default -> log.warn("column '" + column.name() + "' is " + column.type().name().toLowerCase()
+                default -> log.warn("column '" + column.name() + "' is " + column.type().name().toLowerCase(Locale.ROOT)
                         + " and is ignored: logistic-regression uses numeric and categorical columns only");
             }
         }

@@ -10,6 +10,7 @@ import io.retrainer.api.StageContext;
 import io.retrainer.api.TrainedModel;
 import io.retrainer.api.Trainer;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.CancellationException;
@@ -106,7 +107,7 @@ public final class LogRegTrainer implements Trainer {
         Column label = training.schema().column(name).orElseThrow();
         if (label.type() != ColumnType.CATEGORICAL) {
             throw new IllegalArgumentException(ID + " needs a categorical label; '" + name + "' is "
-                    + label.type().name().toLowerCase() + (label.type() == ColumnType.NUMERIC ? " — use a regression trainer" : ""));
+                    + label.type().name().toLowerCase(Locale.ROOT) + (label.type() == ColumnType.NUMERIC ? " — use a regression trainer" : ""));
         }
         return training.labelIndex();
     }
