@@ -52,6 +52,12 @@ public final class ConfigLoader {
         }
         cli.forEach((k, v) -> values.put(k, new String[] {v, "option --" + k}));
         PlatformConfig d = PlatformConfig.defaults();
+        String home = env.get("RETRAINER_HOME");
+        if (home != null && !home.isBlank()) {
+            // An installation's own plugins/ is the default, wherever it is started from.
+            d = new PlatformConfig(d.host(), d.port(), d.dataDir(), d.dbUrl(), Path.of(home, "plugins"), d.maxParallelRuns(),
+                    d.stageTimeout(), d.demo());
+        }
         return new PlatformConfig(
                 str(values, PlatformConfig.HOST, d.host()),
                 integer(values, PlatformConfig.PORT, d.port(), 0, 65535),

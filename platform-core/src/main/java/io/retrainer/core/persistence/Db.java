@@ -13,15 +13,17 @@ import java.util.function.Function;
 import org.hibernate.reactive.stage.Stage;
 
 /**
- * Runs Hibernate Reactive work from any thread. A reactive session belongs to one Vert.x
- * context, so work started off an event loop (stage workers, startup) hops onto a dedicated
- * database context; results come back on the caller's context when it has one.
+ * Runs Hibernate Reactive work from any thread. Hibernate Reactive keeps the current session in
+ * the Vert.x context's local data, so two operations sharing a context would share (and corrupt)
+ * one session. Each operation therefore runs on its own duplicate of a dedicated database
+ * context: its own locals, the same event loop. Results come back on the caller's context when
+ * it has one.
  */
 public final class Db {
     private static final Duration BLOCKING_TIMEOUT = Duration.ofMinutes(2);
 
     private final Stage.SessionFactory sessions;
-    private final Context dbContext;
+    private final io.vertx.core.impl.ContextInternal dbContext;
 
     Db(Stage.SessionFactory sessions, Vertx vertx) {
         this.sessions = sessions;
@@ -67,7 +69,7 @@ public final class Db {
     private <T> Future<T> run(java.util.function.Supplier<CompletionStage<T>> work) {
         Context caller = Vertx.currentContext();
         CompletableFuture<T> result = new CompletableFuture<>();
-        dbContext.runOnContext(v -> {
+        dbContext.duplicate().runOnContext(v -> {
             try {
                 work.get().whenComplete((value, error) -> {
                     if (error != null) {

@@ -30,6 +30,7 @@ final class HostStageContext implements StageContext {
     private final Random random;
     private final Path scratchRoot;
     private final AtomicBoolean cancelled;
+    private final AtomicBoolean stopped = new AtomicBoolean();
     private final Map<Class<?>, Object> services;
     private final StringBuilder pending = new StringBuilder();
     private Path scratch;
@@ -121,7 +122,12 @@ final class HostStageContext implements StageContext {
 
     @Override
     public boolean isCancelled() {
-        return cancelled.get();
+        return cancelled.get() || stopped.get();
+    }
+
+    /** Tells the plugin to stop without cancelling the run (the stage timed out). */
+    void stop() {
+        stopped.set(true);
     }
 
     @Override

@@ -73,7 +73,8 @@ public final class PipelineParser {
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
-            return new Result(null, List.of(where + format.name() + " syntax error: " + e.getOriginalMessage()));
+            return new Result(null, List.of(where + format.name() + " syntax error: "
+                    + e.getOriginalMessage().strip().replaceAll("\\s*\\n\\s*", " ")));
         }
         if (!(tree instanceof Map<?, ?>)) {
             return new Result(null, List.of("the document must be a mapping with name, source, train, ... (got "

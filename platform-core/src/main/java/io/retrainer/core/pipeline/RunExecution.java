@@ -56,7 +56,8 @@ final class RunExecution {
     private static final Duration CANCEL_GRACE = Duration.ofSeconds(10);
 
     record Services(RunService runs, PluginHost plugins, ModelRegistry registry, ServingService serving,
-                    PlatformMetrics metrics, Duration stageTimeout, Path scratchRoot, ExecutorService stageThreads) {
+                    PlatformMetrics metrics, Duration stageTimeout, Path scratchRoot, ExecutorService stageThreads,
+                    AtomicBoolean shuttingDown) {
     }
 
     private record Step(String name, StageSpec spec, ExtensionKind kind) {
@@ -105,6 +106,11 @@ final class RunExecution {
 
         for (int i = 0; i < steps.size(); i++) {
             Step step = steps.get(i);
+            if (s.shuttingDown().get()) {
+                Db.await(s.runs().skipRemaining(run.id, i, "skipped"));
+                finish(RunStatus.FAILED, "interrupted: the platform stopped before stage " + step.name());
+                return;
+            }
             if (cancelled.get() || Db.await(s.runs().isCancelRequested(run.id))) {
                 Db.await(s.runs().skipRemaining(run.id, i, "cancelled"));
                 finish(RunStatus.CANCELLED, "cancelled before stage " + step.name());
@@ -155,7 +161,8 @@ final class RunExecution {
             return true;
         } catch (StageFailure | RuntimeException e) {
             String message = e instanceof StageFailure ? e.getMessage() : describe(e);
-            boolean wasCancel = cancelled.get();
+            boolean stopping = s.shuttingDown().get();
+            boolean wasCancel = cancelled.get() && !stopping;
             String status = wasCancel ? "cancelled" : "failed";
             String log = (ctx == null ? "" : ctx.drain()) + java.time.Instant.now() + " ERROR " + message + "\n";
             if (!(e instanceof StageFailure)) {
@@ -166,7 +173,8 @@ final class RunExecution {
             observe(step, status, t0);
             String who = step.spec() == null ? step.name() : step.name() + " (" + step.spec().plugin() + ")";
             finish(wasCancel ? RunStatus.CANCELLED : RunStatus.FAILED,
-                    wasCancel ? "cancelled during stage " + who : "stage " + who + " failed: " + message);
+                    stopping ? "interrupted: the platform stopped during stage " + who
+                            : wasCancel ? "cancelled during stage " + who : "stage " + who + " failed: " + message);
             return false;
         } finally {
             if (ctx != null) {
@@ -429,7 +437,7 @@ final class RunExecution {
             } catch (TimeoutException e) {
                 long now = System.nanoTime();
                 if (now > deadline) {
-                    cancelled.set(true);
+                    ctx.stop();
                     f.cancel(true);
                     throw new StageFailure("timed out after " + human(s.stageTimeout()) + " (stage-timeout)");
                 }

@@ -38,6 +38,7 @@ public final class RunExecutor implements AutoCloseable {
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicBoolean dispatchScheduled = new AtomicBoolean();
     private final Map<Long, AtomicBoolean> cancelFlags = new ConcurrentHashMap<>();
+    private final AtomicBoolean shuttingDown = new AtomicBoolean();
     private volatile boolean closed;
 
     /**
@@ -53,7 +54,7 @@ public final class RunExecutor implements AutoCloseable {
         this.maxParallelRuns = maxParallelRuns;
         this.workers = Executors.newFixedThreadPool(maxParallelRuns, named("retrainer-run"));
         this.services = new RunExecution.Services(runs, plugins, registry, serving, metrics, stageTimeout, scratchRoot,
-                Executors.newCachedThreadPool(named("retrainer-stage")));
+                Executors.newCachedThreadPool(named("retrainer-stage")), shuttingDown);
         runs.onQueued(this::nudge);
         runs.onCancel(id -> Optional.ofNullable(cancelFlags.get(id)).ifPresent(f -> f.set(true)));
     }
@@ -120,6 +121,7 @@ public final class RunExecutor implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        shuttingDown.set(true);
         cancelFlags.values().forEach(f -> f.set(true));
         dispatcher.shutdownNow();
         workers.shutdown();

@@ -230,11 +230,13 @@ public final class PluginHost implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        try {
-            manager.stopPlugins();
-            manager.unloadPlugins();
-        } catch (RuntimeException e) {
-            LOG.warn("stopping plugins: {}", e.getMessage());
+        // One at a time over a copy: PF4J 3.15's stopPlugins() can throw ConcurrentModificationException (pf4j#656).
+        for (PluginWrapper w : new ArrayList<>(manager.getPlugins())) {
+            try {
+                manager.unloadPlugin(w.getPluginId());
+            } catch (RuntimeException e) {
+                LOG.warn("unloading plugin {}: {}", w.getPluginId(), e.getMessage());
+            }
         }
     }
 

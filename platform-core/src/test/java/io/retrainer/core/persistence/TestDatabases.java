@@ -35,6 +35,17 @@ public final class TestDatabases {
         execute("drop database if exists " + name + " with (force)");
     }
 
+    /** Runs one SQL statement in the database at {@code url} (e.g. to fake a crash's leftovers). */
+    public static void execute(String url, String sql) {
+        DatabaseTarget t = DatabaseTarget.parse(url);
+        try (Connection c = DriverManager.getConnection(t.jdbcUrl(), t.user(), t.password());
+             Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(t.displayUrl() + ": " + e.getMessage(), e);
+        }
+    }
+
     private static void execute(String sql) {
         DatabaseTarget admin = DatabaseTarget.parse(serverUrl());
         try (Connection c = DriverManager.getConnection(admin.jdbcUrl(), admin.user(), admin.password());
