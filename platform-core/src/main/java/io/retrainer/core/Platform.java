@@ -123,6 +123,21 @@ public final class Platform implements AutoCloseable {
             schedules.update(v);
         }
         serving.restore();
+        for (var model : Db.await(registry.models())) {
+            if (model.productionVersion() != null) {
+                var v = Db.await(registry.version(model.name(), model.productionVersion()));
+                Object values = v.metrics().get("values");
+                if (values instanceof java.util.Map<?, ?> m) {
+                    java.util.Map<String, Double> numbers = new java.util.LinkedHashMap<>();
+                    m.forEach((k, x) -> {
+                        if (x instanceof Number n) {
+                            numbers.put(String.valueOf(k), n.doubleValue());
+                        }
+                    });
+                    metrics.modelMetrics(v.model(), v.version(), numbers);
+                }
+            }
+        }
     }
 
     private void installDemo() {

@@ -264,10 +264,9 @@ public final class RunService {
             r.status = status.label();
             r.error = error;
             r.finishedAt = Instant.now();
-            return r;
-        })).map(r -> {
+            // Counted before the commit so a client that sees the run ended also sees it counted.
             metrics.runFinished(r.pipelineName, r.status);
             return null;
-        });
+        }));
     }
 }
