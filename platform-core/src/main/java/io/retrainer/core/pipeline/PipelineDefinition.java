@@ -21,9 +21,13 @@ public record PipelineDefinition(String name, String model, long seed, StageSpec
                                  Map<String, Object> split, StageSpec train, List<StageSpec> evaluate, StageSpec deploy,
                                  List<TriggerSpec> triggers) {
 
-    /** The endpoint of a {@code local-serving} deploy stage, if that is how this pipeline deploys. */
+    /**
+     * The serving endpoint this pipeline deploys to: by convention the {@code endpoint} setting of
+     * its deploy stage (as in {@code local-serving}). Declared endpoints answer 503, not 404,
+     * until a model is live.
+     */
     public java.util.Optional<String> servingEndpoint() {
-        if (deploy != null && "local-serving".equals(deploy.plugin()) && deploy.config().get("endpoint") instanceof String s) {
+        if (deploy != null && deploy.config().get("endpoint") instanceof String s) {
             return java.util.Optional.of(s);
         }
         return java.util.Optional.empty();

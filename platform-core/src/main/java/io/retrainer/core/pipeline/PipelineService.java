@@ -43,11 +43,25 @@ public final class PipelineService {
     }
 
     /**
+     * The outcome of a save.
+     *
+     * @param pipeline the current revision after saving
+     * @param newRevision whether this save stored a new revision (false when the document was unchanged)
+     */
+    public record Saved(PipelineView pipeline, boolean newRevision) {
+    }
+
+    /**
      * Validates and saves {@code source}.
      *
      * @return the saved (or unchanged current) revision; fails with {@link InvalidInputException} listing every problem
      */
     public Future<PipelineView> save(String source, PipelineParser.Format format) {
+        return saveRevision(source, format).map(Saved::pipeline);
+    }
+
+    /** Like {@link #save}, also telling whether a new revision was stored. */
+    public Future<Saved> saveRevision(String source, PipelineParser.Format format) {
         PipelineParser.Result result = validator.check(source, format);
         if (!result.ok()) {
             return Future.failedFuture(new InvalidInputException(result.problems()));
@@ -59,31 +73,32 @@ public final class PipelineService {
                         .thenCompose(existing -> existing == null ? create(s, d, source, format)
                                 : revise(s, existing, d, source, format)))
                 .onSuccess(saved -> {
-                    if (saved.revision() == saved.currentRevision()) {
-                        listeners.forEach(l -> l.accept(saved));
+                    if (saved.newRevision()) {
+                        listeners.forEach(l -> l.accept(saved.pipeline()));
                     }
                 });
     }
 
-    private java.util.concurrent.CompletionStage<PipelineView> create(Stage.Session s, PipelineDefinition d, String source,
+    private java.util.concurrent.CompletionStage<Saved> create(Stage.Session s, PipelineDefinition d, String source,
                                                                        PipelineParser.Format format) {
         PipelineRecord p = new PipelineRecord();
         p.name = d.name();
         p.currentRevision = 1;
         p.createdAt = Instant.now();
         p.updatedAt = p.createdAt;
-        return s.persist(p).thenCompose(v -> s.flush()).thenCompose(v -> addRevision(s, p, d, source, format));
+        return s.persist(p).thenCompose(v -> s.flush()).thenCompose(v -> addRevision(s, p, d, source, format))
+                .thenApply(v -> new Saved(v, true));
     }
 
-    private java.util.concurrent.CompletionStage<PipelineView> revise(Stage.Session s, PipelineRecord p, PipelineDefinition d,
+    private java.util.concurrent.CompletionStage<Saved> revise(Stage.Session s, PipelineRecord p, PipelineDefinition d,
                                                                        String source, PipelineParser.Format format) {
         return revisionRecord(s, p.id, p.currentRevision).thenCompose(current -> {
             if (current != null && current.source.equals(source)) {
-                return CompletableFuture.completedFuture(view(p, current));
+                return CompletableFuture.completedFuture(new Saved(view(p, current), false));
             }
             p.currentRevision = p.currentRevision + 1;
             p.updatedAt = Instant.now();
-            return addRevision(s, p, d, source, format);
+            return addRevision(s, p, d, source, format).thenApply(v -> new Saved(v, true));
         });
     }
 

@@ -64,12 +64,11 @@ public final class ApiRoutes {
             ApiErrors.send(ctx, 400, "empty body: send the pipeline definition as " + format.name());
             return;
         }
-        platform.pipelines().save(body, format).onComplete(ar -> {
+        platform.pipelines().saveRevision(body, format).onComplete(ar -> {
             if (ar.failed()) {
                 ApiErrors.respond(ctx, ar.cause());
             } else {
-                boolean created = ar.result().revision() == 1;
-                send(ctx, created ? 201 : 200, JsonViews.pipeline(ar.result()));
+                send(ctx, ar.result().newRevision() ? 201 : 200, JsonViews.pipeline(ar.result().pipeline()));
             }
         });
     }
