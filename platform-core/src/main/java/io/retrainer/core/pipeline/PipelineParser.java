@@ -89,6 +89,8 @@ public final class PipelineParser {
         String name = string(doc, "name", true);
         if (name != null && !NAME.matcher(name).matches()) {
             problems.add("name: \"" + name + "\" must be 1-64 lower-case letters, digits, '-' or '_', starting with a letter or digit");
+        } else if ("new".equals(name)) {
+            problems.add("name: \"new\" is reserved (the console's /pipelines/new page); choose another name");
         }
         String model = doc.containsKey("model") ? string(doc, "model", false) : name;
         if (model != null && !NAME.matcher(model).matches()) {

@@ -68,6 +68,11 @@ public final class PluginHost implements AutoCloseable {
     }
 
     private void load(Path file) {
+        String unreadable = checkJar(file);
+        if (unreadable != null) {
+            refuse(file, null, unreadable);
+            return;
+        }
         String pluginId;
         try {
             pluginId = manager.loadPlugin(file);
@@ -114,6 +119,10 @@ public final class PluginHost implements AutoCloseable {
                         + "annotate extension classes with @org.pf4j.Extension)");
             }
             checkIds(extensions);
+        } catch (IllegalStateException e) {
+            unload(pluginId);
+            refuse(file, d, e.getMessage());
+            return;
         } catch (RuntimeException | LinkageError e) {
             unload(pluginId);
             refuse(file, d, message(e));
@@ -125,6 +134,22 @@ public final class PluginHost implements AutoCloseable {
         LOG.info("plugin {} {} loaded from {}: {}", pluginId, d.getVersion(), file.getFileName(), summary(extensions));
     }
 
+    /** Why {@code file} cannot be a plugin jar, or {@code null} if it looks like one. */
+    private static String checkJar(Path file) {
+        if (Files.isDirectory(file)) {
+            return null;
+        }
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(file.toFile())) {
+            java.util.jar.Manifest m = jar.getManifest();
+            if (m == null || m.getMainAttributes().getValue("Plugin-Id") == null) {
+                return "its manifest has no Plugin-Id (a plugin jar needs Plugin-Id, Plugin-Version and Plugin-Requires entries)";
+            }
+            return null;
+        } catch (IOException e) {
+            return "not a readable jar file: " + e.getMessage();
+        }
+    }
+
     private RetrainerExtension instantiate(ClassLoader loader, String className) {
         try {
             Class<?> cls = Class.forName(className, true, loader);
@@ -132,6 +157,8 @@ public final class PluginHost implements AutoCloseable {
                 throw new IllegalStateException("extension class " + className + " implements no Retrainer extension point");
             }
             return (RetrainerExtension) cls.getDeclaredConstructor().newInstance();
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("extension class " + className + " is listed in META-INF/extensions.idx but is not in the jar", e);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("extension class " + className + " cannot be created: " + message(e), e);
         } catch (LinkageError e) {

@@ -47,7 +47,7 @@ class ConsoleRoutesTest {
     @BeforeAll
     static void start() throws Exception {
         vertx = Vertx.vertx();
-        dbUrl = ConsoleTestDatabases.create();
+        dbUrl = io.retrainer.core.persistence.TestDatabases.create();
         Path plugins = Files.createDirectories(temp.resolve("plugins"));
         PlatformConfig config = new PlatformConfig("127.0.0.1", 0, temp.resolve("data"), dbUrl, plugins, 2,
                 Duration.ofMinutes(5), false);
@@ -73,7 +73,7 @@ class ConsoleRoutesTest {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
         if (dbUrl != null) {
-            ConsoleTestDatabases.drop(dbUrl);
+            io.retrainer.core.persistence.TestDatabases.drop(dbUrl);
         }
     }
 
