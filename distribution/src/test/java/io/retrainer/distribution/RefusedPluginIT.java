@@ -40,7 +40,7 @@ class RefusedPluginIT {
 
             JsonObject future = byFile.get("from-the-future.jar");
             assertEquals("refused", future.getString("state"));
-            assertEquals("requires Retrainer API >=2.0.0 & <3.0.0 but this platform provides 1.0.0", future.getString("reason"));
+            assertEquals("requires Retrainer API >=2.0.0 & <3.0.0 but this platform provides 1.1.0", future.getString("reason"));
             JsonObject garbage = byFile.get("garbage.jar");
             assertEquals("refused", garbage.getString("state"));
             assertTrue(garbage.getString("reason").startsWith("not a readable jar file: "), garbage.getString("reason"));

@@ -15,6 +15,7 @@ import io.retrainer.core.plugins.ExtensionKind;
 import io.retrainer.core.plugins.PluginHost;
 import io.retrainer.core.registry.ArtifactStore;
 import io.retrainer.core.registry.ModelRegistry;
+import io.retrainer.core.serving.InferenceService;
 import io.retrainer.core.serving.ServingService;
 import io.retrainer.core.trigger.ScheduleTriggers;
 import io.vertx.core.Future;
@@ -48,6 +49,7 @@ public final class Platform implements AutoCloseable {
     private final PluginHost plugins;
     private final ModelRegistry registry;
     private final ServingService serving;
+    private final InferenceService inference;
     private final PipelineService pipelines;
     private final RunService runs;
     private final RunExecutor executor;
@@ -65,6 +67,7 @@ public final class Platform implements AutoCloseable {
         Path data = config.dataDir().toAbsolutePath();
         this.registry = new ModelRegistry(db, new ArtifactStore(data.resolve("artifacts")), plugins);
         this.serving = new ServingService(db, registry);
+        this.inference = new InferenceService(serving, metrics, vertx);
         this.pipelines = new PipelineService(db, new PipelineValidator(plugins));
         this.runs = new RunService(db, metrics);
         this.executor = new RunExecutor(runs, plugins, registry, serving, metrics, config.maxParallelRuns(),
@@ -217,6 +220,11 @@ public final class Platform implements AutoCloseable {
     /** Serving runtime. */
     public ServingService serving() {
         return serving;
+    }
+
+    /** Inference for every protocol: routing, prediction ids, shadowing, listeners. */
+    public InferenceService inference() {
+        return inference;
     }
 
     /** Pipelines. */

@@ -11,7 +11,7 @@ package io.retrainer.api;
  */
 public final class ApiVersion {
     /** The semantic version of this SPI. */
-    public static final String CURRENT = "1.0.0";
+    public static final String CURRENT = "1.1.0";
     /** The major part of {@link #CURRENT}. */
     public static final int MAJOR = 1;
 

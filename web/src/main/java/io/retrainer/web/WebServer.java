@@ -40,7 +40,7 @@ public final class WebServer extends AbstractVerticle {
         router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "up")));
         router.get("/health/ready").handler(this::ready);
         router.get("/metrics").handler(this::metrics);
-        InvocationsHandler invocations = new InvocationsHandler(platform.serving(), platform.metrics(), vertx);
+        InvocationsHandler invocations = new InvocationsHandler(platform.serving(), platform.inference(), platform.metrics());
         router.post("/serving/:endpoint/invocations").handler(invocations::handle);
         new ApiRoutes(platform, vertx).mount(router);
         router.route("/static/*").handler(StaticHandler.create("webroot/static").setCachingEnabled(true).setMaxAgeSeconds(3600));

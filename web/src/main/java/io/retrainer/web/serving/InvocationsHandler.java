@@ -4,16 +4,15 @@ import io.retrainer.api.Dataset;
 import io.retrainer.api.Prediction;
 import io.retrainer.api.Task;
 import io.retrainer.core.metrics.PlatformMetrics;
-import io.retrainer.core.serving.ServedModel;
+import io.retrainer.core.serving.InferenceResult;
+import io.retrainer.core.serving.InferenceService;
+import io.retrainer.core.serving.Routed;
 import io.retrainer.core.serving.ServingService;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * {@code POST /serving/{endpoint}/invocations}: MLflow-style scoring. Returns
@@ -21,26 +20,23 @@ import java.util.UUID;
  * feedback refers to later.
  */
 public final class InvocationsHandler {
-    /** Batches above this many rows are predicted on a worker thread rather than the event loop. */
-    static final int INLINE_ROWS = 64;
-
     private final ServingService serving;
+    private final InferenceService inference;
     private final PlatformMetrics metrics;
-    private final Vertx vertx;
 
     /** A handler over the serving runtime. */
-    public InvocationsHandler(ServingService serving, PlatformMetrics metrics, Vertx vertx) {
+    public InvocationsHandler(ServingService serving, InferenceService inference, PlatformMetrics metrics) {
         this.serving = serving;
+        this.inference = inference;
         this.metrics = metrics;
-        this.vertx = vertx;
     }
 
-    /** Handles one request. */
+    /** Handles one request. An {@code X-Request-Key} header makes canary routing sticky for that key. */
     public void handle(RoutingContext ctx) {
         long t0 = System.nanoTime();
         String endpoint = ctx.pathParam("endpoint");
-        Optional<ServedModel> served = serving.served(endpoint);
-        if (served.isEmpty()) {
+        Optional<Routed> routed = serving.route(endpoint, ctx.request().getHeader("X-Request-Key"));
+        if (routed.isEmpty()) {
             if (serving.isKnown(endpoint)) {
                 fail(ctx, endpoint, 503, "endpoint '" + endpoint + "' has no model deployed yet; run its pipeline first");
             } else {
@@ -48,7 +44,6 @@ public final class InvocationsHandler {
             }
             return;
         }
-        ServedModel model = served.get();
         Dataset rows;
         try {
             JsonObject body = ctx.body().asJsonObject();
@@ -56,7 +51,7 @@ public final class InvocationsHandler {
                 throw new IllegalArgumentException("empty body: send a JSON object with one of dataframe_split, "
                         + "dataframe_records, instances, inputs");
             }
-            rows = new InferenceRequestParser(model.ref().inputSchema()).parse(body);
+            rows = new InferenceRequestParser(routed.get().model().ref().inputSchema()).parse(body);
         } catch (DecodeException e) {
             fail(ctx, endpoint, 400, "body is not valid JSON: " + firstLine(e.getMessage()));
             return;
@@ -67,37 +62,31 @@ public final class InvocationsHandler {
             fail(ctx, endpoint, 400, e.getMessage());
             return;
         }
-        if (rows.rowCount() <= INLINE_ROWS) {
-            respond(ctx, endpoint, model, rows, model.predictor().predict(rows), t0);
-        } else {
-            vertx.executeBlocking(() -> model.predictor().predict(rows), false).onComplete(ar -> {
-                if (ar.failed()) {
-                    fail(ctx, endpoint, 500, "model failed to predict: " + ar.cause().getMessage());
-                } else {
-                    respond(ctx, endpoint, model, rows, ar.result(), t0);
-                }
-            });
-        }
+        inference.infer(routed.get(), rows, t0).onComplete(ar -> {
+            if (ar.failed()) {
+                ctx.response().setStatusCode(500).putHeader("Content-Type", "application/json")
+                        .end(new JsonObject().put("error", "model failed to predict: " + ar.cause().getMessage()).encode());
+            } else {
+                respond(ctx, ar.result());
+            }
+        });
     }
 
-    private void respond(RoutingContext ctx, String endpoint, ServedModel model, Dataset rows, List<Prediction> predictions,
-                         long t0) {
+    private void respond(RoutingContext ctx, InferenceResult result) {
         JsonArray out = new JsonArray();
-        JsonArray ids = new JsonArray();
-        boolean classification = model.predictor().task() == Task.CLASSIFICATION;
-        for (Prediction p : predictions) {
+        boolean classification = result.model().predictor().task() == Task.CLASSIFICATION;
+        for (Prediction p : result.predictions()) {
             if (classification) {
                 out.add(new JsonObject().put("label", p.label()).put("probabilities", new JsonObject(
                         new java.util.LinkedHashMap<String, Object>(p.probabilities()))));
             } else {
                 out.add(p.value());
             }
-            ids.add(UUID.randomUUID().toString());
         }
-        JsonObject body = new JsonObject().put("predictions", out).put("prediction_ids", ids)
-                .put("model", new JsonObject().put("name", model.ref().model()).put("version", model.ref().version()));
+        JsonObject body = new JsonObject().put("predictions", out).put("prediction_ids", new JsonArray(result.ids()))
+                .put("model", new JsonObject().put("name", result.model().ref().model())
+                        .put("version", result.model().ref().version()).put("slot", result.slot()));
         ctx.response().putHeader("Content-Type", "application/json").end(body.encode());
-        metrics.predicted(endpoint, rows.rowCount(), (System.nanoTime() - t0) / 1e9);
     }
 
     private void fail(RoutingContext ctx, String endpoint, int status, String message) {
