@@ -46,7 +46,7 @@ final class Installation implements AutoCloseable {
     }
 
     void boot() {
-        PlatformConfig config = new PlatformConfig("127.0.0.1", 0, dataDir, dbUrl, pluginsDir, 2, Duration.ofMinutes(5), false);
+        PlatformConfig config = PlatformConfig.local(dataDir, dbUrl, pluginsDir);
         running = Main.start(config);
         http = new Http(running.port());
     }

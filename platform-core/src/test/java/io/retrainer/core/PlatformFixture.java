@@ -47,7 +47,7 @@ public final class PlatformFixture implements AutoCloseable {
 
     /** This fixture's configuration. */
     public PlatformConfig config() {
-        return new PlatformConfig("127.0.0.1", 0, dataDir, dbUrl, pluginsDir, 2, Duration.ofMinutes(5), false);
+        return PlatformConfig.local(dataDir, dbUrl, pluginsDir);
     }
 
     /** Stops the platform and starts a new one on the same database and data directory (a restart). */

@@ -22,7 +22,8 @@ import java.util.Properties;
 public final class ConfigLoader {
     private static final List<String> KEYS = List.of(PlatformConfig.HOST, PlatformConfig.PORT, PlatformConfig.DATA_DIR,
             PlatformConfig.DB_URL, PlatformConfig.PLUGINS_DIR, PlatformConfig.MAX_PARALLEL_RUNS,
-            PlatformConfig.STAGE_TIMEOUT, PlatformConfig.DEMO);
+            PlatformConfig.STAGE_TIMEOUT, PlatformConfig.DEMO, PlatformConfig.WEBHOOKS, PlatformConfig.PREDICTION_LOG_CAPACITY,
+            PlatformConfig.PREDICTION_RETENTION);
 
     private ConfigLoader() {
     }
@@ -56,7 +57,7 @@ public final class ConfigLoader {
         if (home != null && !home.isBlank()) {
             // An installation's own plugins/ is the default, wherever it is started from.
             d = new PlatformConfig(d.host(), d.port(), d.dataDir(), d.dbUrl(), Path.of(home, "plugins"), d.maxParallelRuns(),
-                    d.stageTimeout(), d.demo());
+                    d.stageTimeout(), d.demo(), d.webhooks(), d.predictionLogCapacity(), d.predictionRetention());
         }
         return new PlatformConfig(
                 str(values, PlatformConfig.HOST, d.host()),
@@ -66,7 +67,10 @@ public final class ConfigLoader {
                 Path.of(str(values, PlatformConfig.PLUGINS_DIR, d.pluginsDir().toString())),
                 integer(values, PlatformConfig.MAX_PARALLEL_RUNS, d.maxParallelRuns(), 1, 1024),
                 duration(values, PlatformConfig.STAGE_TIMEOUT, d.stageTimeout()),
-                bool(values, PlatformConfig.DEMO, d.demo()));
+                bool(values, PlatformConfig.DEMO, d.demo()),
+                list(values, PlatformConfig.WEBHOOKS, d.webhooks()),
+                integer(values, PlatformConfig.PREDICTION_LOG_CAPACITY, d.predictionLogCapacity(), 100, 100_000_000),
+                duration(values, PlatformConfig.PREDICTION_RETENTION, d.predictionRetention()));
     }
 
     private static Map<String, String> parseArgs(String[] args) {
@@ -173,6 +177,14 @@ public final class ConfigLoader {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(v[1] + ": " + key + ": " + e.getMessage());
         }
+    }
+
+    private static List<String> list(Map<String, String[]> values, String key, List<String> def) {
+        String[] v = values.get(key);
+        if (v == null) {
+            return def;
+        }
+        return java.util.Arrays.stream(v[0].split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
     }
 
     private static boolean bool(Map<String, String[]> values, String key, boolean def) {

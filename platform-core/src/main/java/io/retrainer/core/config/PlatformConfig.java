@@ -15,9 +15,13 @@ import java.time.Duration;
  * @param maxParallelRuns runs of different pipelines executing at once
  * @param stageTimeout how long one stage may run
  * @param demo whether to create the demo pipeline on first start
+ * @param webhooks URLs that receive a JSON POST for every platform event (run, trigger, deployment)
+ * @param predictionLogCapacity predictions queued for the database before new ones are dropped (and counted)
+ * @param predictionRetention how long logged predictions and their feedback are kept
  */
 public record PlatformConfig(String host, int port, Path dataDir, String dbUrl, Path pluginsDir, int maxParallelRuns,
-                             Duration stageTimeout, boolean demo) {
+                             Duration stageTimeout, boolean demo, java.util.List<String> webhooks, int predictionLogCapacity,
+                             Duration predictionRetention) {
 
     /** Config key (file) / option (CLI, with {@code --}) of the port. */
     public static final String PORT = "port";
@@ -35,30 +39,68 @@ public record PlatformConfig(String host, int port, Path dataDir, String dbUrl, 
     public static final String STAGE_TIMEOUT = "stage-timeout";
     /** Key of the demo switch. */
     public static final String DEMO = "demo";
+    /** Key of the webhook URLs (comma-separated). */
+    public static final String WEBHOOKS = "webhooks";
+    /** Key of the prediction log queue capacity. */
+    public static final String PREDICTION_LOG_CAPACITY = "prediction-log-capacity";
+    /** Key of the prediction retention. */
+    public static final String PREDICTION_RETENTION = "prediction-retention";
+
+    /** Copies the webhook list. */
+    public PlatformConfig {
+        webhooks = webhooks == null ? java.util.List.of() : java.util.List.copyOf(webhooks);
+    }
 
     /** Defaults: port 8080 on all interfaces, {@code ./data}, embedded database, {@code ./plugins}. */
     public static PlatformConfig defaults() {
         return new PlatformConfig("0.0.0.0", 8080, Path.of("data"), null, Path.of("plugins"),
-                Math.max(2, Runtime.getRuntime().availableProcessors()), Duration.ofHours(1), true);
+                Math.max(2, Runtime.getRuntime().availableProcessors()), Duration.ofHours(1), true, java.util.List.of(),
+                100_000, Duration.ofDays(30));
+    }
+
+    /**
+     * A configuration for embedding and tests: loopback, a random port, no demo, the given
+     * directories and database ({@code null} for embedded), defaults otherwise.
+     */
+    public static PlatformConfig local(Path dataDir, String dbUrl, Path pluginsDir) {
+        PlatformConfig d = defaults();
+        return new PlatformConfig("127.0.0.1", 0, dataDir, dbUrl, pluginsDir, 2, Duration.ofMinutes(5), false, d.webhooks(),
+                d.predictionLogCapacity(), d.predictionRetention());
+    }
+
+    /** A copy with other webhook URLs. */
+    public PlatformConfig withWebhooks(java.util.List<String> urls) {
+        return new PlatformConfig(host, port, dataDir, dbUrl, pluginsDir, maxParallelRuns, stageTimeout, demo, urls,
+                predictionLogCapacity, predictionRetention);
+    }
+
+    /** A copy with another prediction log capacity. */
+    public PlatformConfig withPredictionLogCapacity(int capacity) {
+        return new PlatformConfig(host, port, dataDir, dbUrl, pluginsDir, maxParallelRuns, stageTimeout, demo, webhooks,
+                capacity, predictionRetention);
     }
 
     /** A copy with another port. */
     public PlatformConfig withPort(int newPort) {
-        return new PlatformConfig(host, newPort, dataDir, dbUrl, pluginsDir, maxParallelRuns, stageTimeout, demo);
+        return new PlatformConfig(host, newPort, dataDir, dbUrl, pluginsDir, maxParallelRuns, stageTimeout, demo, webhooks,
+                predictionLogCapacity, predictionRetention);
     }
 
     /** A copy with another database URL ({@code null} for embedded). */
     public PlatformConfig withDbUrl(String url) {
-        return new PlatformConfig(host, port, dataDir, url, pluginsDir, maxParallelRuns, stageTimeout, demo);
+        return new PlatformConfig(host, port, dataDir, url, pluginsDir, maxParallelRuns, stageTimeout, demo, webhooks,
+                predictionLogCapacity, predictionRetention);
     }
 
     /** A copy with the demo switched on or off. */
     public PlatformConfig withDemo(boolean on) {
-        return new PlatformConfig(host, port, dataDir, dbUrl, pluginsDir, maxParallelRuns, stageTimeout, on);
+        return new PlatformConfig(host, port, dataDir, dbUrl, pluginsDir, maxParallelRuns, stageTimeout, on, webhooks,
+                predictionLogCapacity, predictionRetention);
     }
 
     /** A copy with another stage timeout. */
     public PlatformConfig withStageTimeout(Duration timeout) {
-        return new PlatformConfig(host, port, dataDir, dbUrl, pluginsDir, maxParallelRuns, timeout, demo);
+        return new PlatformConfig(host, port, dataDir, dbUrl, pluginsDir, maxParallelRuns, timeout, demo, webhooks,
+                predictionLogCapacity, predictionRetention);
     }
 }

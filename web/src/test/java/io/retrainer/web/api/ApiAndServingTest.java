@@ -39,8 +39,7 @@ class ApiAndServingTest {
     @BeforeAll
     static void start() throws Exception {
         db = TestDatabases.create();
-        app = Main.start(new PlatformConfig("127.0.0.1", 0, Files.createTempDirectory("web-data"), db,
-                Files.createTempDirectory("web-plugins"), 2, Duration.ofMinutes(1), false));
+        app = Main.start(PlatformConfig.local(Files.createTempDirectory("web-data"), db, Files.createTempDirectory("web-plugins")));
         assertEquals(201, post("/api/pipelines", "application/yaml", PIPELINE).statusCode());
         long id = new JsonObject(post("/api/pipelines/thresholds/runs", null, "").body()).getLong("id");
         long deadline = System.currentTimeMillis() + 30_000;

@@ -49,8 +49,7 @@ class ConsoleRoutesTest {
         vertx = Vertx.vertx();
         dbUrl = io.retrainer.core.persistence.TestDatabases.create();
         Path plugins = Files.createDirectories(temp.resolve("plugins"));
-        PlatformConfig config = new PlatformConfig("127.0.0.1", 0, temp.resolve("data"), dbUrl, plugins, 2,
-                Duration.ofMinutes(5), false);
+        PlatformConfig config = PlatformConfig.local(temp.resolve("data"), dbUrl, plugins);
         platform = Platform.start(config, vertx);
         Router router = Router.router(vertx);
         router.route().handler(BodyHandler.create());
