@@ -218,6 +218,23 @@ public final class ServingService implements ServingRuntime {
         return endpoint + "/" + slot;
     }
 
+    private volatile RolloutController rollouts;
+
+    /** Hands rollouts to {@code controller} (wired by the platform). */
+    public void useRollouts(RolloutController controller) {
+        this.rollouts = controller;
+    }
+
+    @Override
+    public io.retrainer.api.RolloutOutcome rollout(String endpoint, ModelRef model, io.retrainer.api.RolloutPlan plan,
+                                                   java.util.function.BiConsumer<Double, String> progress,
+                                                   java.util.function.BooleanSupplier cancelled) throws Exception {
+        if (rollouts == null) {
+            return ServingRuntime.super.rollout(endpoint, model, plan, progress, cancelled);
+        }
+        return rollouts.rollout(endpoint, model, plan, progress, cancelled);
+    }
+
     @Override
     public Optional<ModelRef> current(String endpoint) {
         return served(endpoint).map(ServedModel::ref);

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.retrainer.api.DeploymentResult;
 import io.retrainer.api.ModelRef;
+import io.retrainer.api.RolloutOutcome;
+import io.retrainer.api.RolloutPlan;
 import io.retrainer.api.ServingRuntime;
 import io.retrainer.api.testing.TestStageContext;
 import java.util.ArrayList;
@@ -49,7 +51,51 @@ class LocalServingDeployerTest {
 
         assertEquals(List.of("churn-eu=churn v2"), runtime.calls);
         assertEquals("churn-eu", result.target());
-        assertEquals("churn v2 now serves at /serving/churn-eu/invocations", result.message());
+        assertTrue(result.message().startsWith("churn v2 now serves at /serving/churn-eu/invocations"), result.message());
+    }
+
+    @Test
+    void stepsBecomeARolloutPlanAndARollbackFailsTheStageWithTheReason() {
+        List<RolloutPlan> plans = new ArrayList<>();
+        ServingRuntime gated = new ServingRuntime() {
+            @Override
+            public void activate(String endpoint, ModelRef model) {
+                throw new AssertionError("a stepped rollout must not activate at once");
+            }
+
+            @Override
+            public Optional<ModelRef> current(String endpoint) {
+                return Optional.of(v1);
+            }
+
+            @Override
+            public RolloutOutcome rollout(String endpoint, ModelRef model, RolloutPlan plan,
+                                          java.util.function.BiConsumer<Double, String> progress,
+                                          java.util.function.BooleanSupplier cancelled) {
+                plans.add(plan);
+                return new RolloutOutcome(false, "gate failed at 10%: error rate 0.2 vs 0.0");
+            }
+        };
+        TestStageContext ctx = TestStageContext.of(deployer.configSpec(), Map.of("endpoint", "churn", "steps", List.of(10, 50, 100),
+                "step_interval", "5s", "quality_metric", "accuracy", "shadow_fraction", 0.25, "shadow_duration", "30s"))
+                .withService(ServingRuntime.class, gated);
+        Exception e = assertThrows(IllegalStateException.class, () -> deployer.deploy(v2, ctx));
+        assertEquals("rolled back: gate failed at 10%: error rate 0.2 vs 0.0", e.getMessage());
+        RolloutPlan plan = plans.get(0);
+        assertEquals(List.of(10, 50, 100), plan.steps());
+        assertEquals(java.time.Duration.ofSeconds(5), plan.stepInterval());
+        assertEquals("accuracy", plan.qualityMetric());
+        assertEquals(0.25, plan.shadowFraction());
+        assertEquals(java.time.Duration.ofSeconds(30), plan.shadowDuration());
+    }
+
+    @Test
+    void stepsThatDoNotEndAtHundredAreRefused() {
+        TestStageContext ctx = TestStageContext.of(deployer.configSpec(), Map.of("endpoint", "churn", "steps", List.of(10, 50)))
+                .withService(ServingRuntime.class, runtime);
+        Exception e = assertThrows(IllegalArgumentException.class, () -> deployer.deploy(v2, ctx));
+        assertEquals("local-serving: rollout steps must end at 100, got [10, 50]", e.getMessage());
+        assertTrue(runtime.calls.isEmpty());
     }
 
     @Test
