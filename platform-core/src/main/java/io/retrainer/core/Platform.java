@@ -55,6 +55,7 @@ public final class Platform implements AutoCloseable {
     private final RunExecutor executor;
     private final ScheduleTriggers schedules;
     private final ModelPromotion promotion;
+    private final io.retrainer.core.drift.DriftMonitor drift;
     private final long scheduleTimer;
 
     private Platform(PlatformConfig config, Vertx vertx, Database database, PluginHost plugins, PlatformMetrics metrics) {
@@ -68,6 +69,10 @@ public final class Platform implements AutoCloseable {
         this.registry = new ModelRegistry(db, new ArtifactStore(data.resolve("artifacts")), plugins);
         this.serving = new ServingService(db, registry);
         this.inference = new InferenceService(serving, metrics, vertx);
+        this.drift = new io.retrainer.core.drift.DriftMonitor(db, serving, metrics, Clock.systemUTC());
+        serving.addListener(drift);
+        drift.attach(registry);
+        drift.start(vertx);
         this.pipelines = new PipelineService(db, new PipelineValidator(plugins));
         this.runs = new RunService(db, metrics);
         this.executor = new RunExecutor(runs, plugins, registry, serving, metrics, config.maxParallelRuns(),
@@ -227,6 +232,11 @@ public final class Platform implements AutoCloseable {
         return inference;
     }
 
+    /** Input and prediction drift per endpoint (reference profiles, live counters, PSI/KS). */
+    public io.retrainer.core.drift.DriftMonitor drift() {
+        return drift;
+    }
+
     /** Pipelines. */
     public PipelineService pipelines() {
         return pipelines;
@@ -249,6 +259,7 @@ public final class Platform implements AutoCloseable {
 
     @Override
     public void close() {
+        drift.close();
         vertx.cancelTimer(scheduleTimer);
         executor.close();
         plugins.close();

@@ -93,7 +93,7 @@ public final class Database implements AutoCloseable {
         Configuration cfg = new Configuration();
         for (Class<?> entity : new Class<?>[] {PipelineRecord.class, PipelineRevisionRecord.class, RunRecord.class,
                 StageRunRecord.class, ModelVersionRecord.class, DeploymentRecord.class, DeploymentEventRecord.class,
-                TriggerStateRecord.class}) {
+                TriggerStateRecord.class, io.retrainer.core.drift.DriftProfileRecord.class}) {
             cfg.addAnnotatedClass(entity);
         }
         cfg.setProperty("hibernate.connection.url", "postgresql://" + target.host() + ":" + target.port() + "/" + target.database());

@@ -377,6 +377,8 @@ final class RunExecution {
         s.metrics().modelMetrics(registered.model(), registered.version(), candidateMetrics.values());
         ctx.append("INFO", "registered " + registered.model() + " v" + registered.version() + " as " + registered.stage().label()
                 + " (artifact sha256 " + registered.artifactSha256().substring(0, 12) + "...)");
+        io.retrainer.core.drift.DriftMonitor.atRegistration(s.registry(), registered, parts.train(), parts.holdout(), model.predictor())
+                .ifPresent(line -> ctx.append("INFO", line));
         if (!rejected && def.deploy() == null) {
             registered = Db.await(s.registry().setStage(registered.model(), registered.version(), ModelStage.PRODUCTION,
                     "promoted by run " + run.id + ": " + reason));

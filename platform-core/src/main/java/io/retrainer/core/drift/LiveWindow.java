@@ -1,0 +1,227 @@
+package io.retrainer.core.drift;
+
+import io.retrainer.api.Dataset;
+import io.retrainer.api.Prediction;
+import io.retrainer.api.Schema;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * Live bin counts of one model version at one endpoint, in time buckets. Every feature's slots
+ * (as laid out by its {@link FeatureProfile}) sit side by side in one counter array per bucket.
+ *
+ * <p>Two rings: {@value #MINUTES} one-minute buckets answer windows up to an hour to the minute,
+ * {@value #HOURS} one-hour buckets answer windows up to a day, rounded up to whole clock hours.
+ * Every value is counted in both (two uncontended atomic increments); a single minute ring
+ * covering a day would hold 1,440 arrays of (features × ~100 bins) longs, over 100 MB at 100
+ * features. Buckets are created on first use in their minute or hour and reused when the ring
+ * comes round; a batch racing that reset may lose its counts, which the statistics tolerate.
+ *
+ * <p>{@link #add} is called on serving threads: it allocates nothing except a new bucket once
+ * per minute and hour.
+ */
+final class LiveWindow {
+    static final int MINUTES = 60;
+    static final int HOURS = 24;
+    /** The longest window answered. */
+    static final Duration LONGEST = Duration.ofHours(HOURS);
+
+    private record Bucket(long stamp, AtomicLongArray counts) {
+    }
+
+    /** Which input column each profiled feature is in, for one input schema (-1: absent). */
+    private record Columns(Schema schema, int[] index) {
+    }
+
+    final ReferenceProfile profile;
+    private final FeatureProfile[] features;
+    private final int[] offsets;
+    private final int predictionOffset;
+    private final int slots;
+    /** Per categorical feature: category to slot (frequent ones to their own slot, other known ones to "other"). */
+    private final Map<String, Integer>[] categorySlots;
+    private final Map<String, Integer> predictionSlots;
+    private final AtomicReferenceArray<Bucket> minutes = new AtomicReferenceArray<>(MINUTES);
+    private final AtomicReferenceArray<Bucket> hours = new AtomicReferenceArray<>(HOURS);
+    private volatile Columns columns;
+    private volatile long lastUsedMillis;
+
+    @SuppressWarnings("unchecked")
+    LiveWindow(ReferenceProfile profile, long nowMillis) {
+        this.profile = profile;
+        this.features = profile.features().toArray(new FeatureProfile[0]);
+        this.offsets = new int[features.length];
+        this.categorySlots = new Map[features.length];
+        int at = 0;
+        for (int f = 0; f < features.length; f++) {
+            offsets[f] = at;
+            at += features[f].slots();
+            if (!features[f].numeric()) {
+                categorySlots[f] = slotsOf(features[f]);
+            }
+        }
+        this.predictionOffset = at;
+        FeatureProfile p = profile.prediction();
+        this.predictionSlots = p != null && !p.numeric() ? slotsOf(p) : null;
+        this.slots = at + (p == null ? 0 : p.slots());
+        this.lastUsedMillis = nowMillis;
+    }
+
+    private static Map<String, Integer> slotsOf(FeatureProfile f) {
+        Map<String, Integer> m = new HashMap<>();
+        Integer other = f.otherSlot();
+        for (String o : f.otherCategories()) {
+            m.put(o, other);
+        }
+        for (int i = 0; i < f.categories().size(); i++) {
+            m.put(f.categories().get(i), i);
+        }
+        return m;
+    }
+
+    /** Counts one batch's rows and outputs into the current minute and hour. */
+    void add(Dataset inputs, List<Prediction> outputs, long nowMillis) {
+        long minute = Math.floorDiv(nowMillis, 60_000L);
+        AtomicLongArray m = bucket(minutes, minute);
+        AtomicLongArray h = bucket(hours, Math.floorDiv(minute, 60));
+        if (m == null || h == null) {
+            return;
+        }
+        lastUsedMillis = nowMillis;
+        int[] cols = columnsOf(inputs.schema());
+        int rows = inputs.rowCount();
+        for (int f = 0; f < features.length; f++) {
+            FeatureProfile fp = features[f];
+            int base = offsets[f];
+            int c = cols[f];
+            if (c < 0) {
+                // The column is not in this request's schema: every row is missing it.
+                m.addAndGet(base + fp.missingSlot(), rows);
+                h.addAndGet(base + fp.missingSlot(), rows);
+            } else if (fp.numeric()) {
+                double[] edges = fp.edges();
+                int missing = fp.missingSlot();
+                for (int r = 0; r < rows; r++) {
+                    double v = inputs.number(c, r);
+                    int slot = base + (Double.isNaN(v) ? missing : DriftMath.bin(edges, v));
+                    m.incrementAndGet(slot);
+                    h.incrementAndGet(slot);
+                }
+            } else {
+                Map<String, Integer> index = categorySlots[f];
+                for (int r = 0; r < rows; r++) {
+                    int slot = base + categorySlot(fp, index, inputs.string(c, r));
+                    m.incrementAndGet(slot);
+                    h.incrementAndGet(slot);
+                }
+            }
+        }
+        FeatureProfile p = profile.prediction();
+        if (p != null) {
+            for (int i = 0, n = outputs.size(); i < n; i++) {
+                Prediction out = outputs.get(i);
+                int slot;
+                if (p.numeric()) {
+                    double v = out.value();
+                    slot = Double.isNaN(v) ? p.missingSlot() : DriftMath.bin(p.edges(), v);
+                } else {
+                    slot = categorySlot(p, predictionSlots, out.label());
+                }
+                m.incrementAndGet(predictionOffset + slot);
+                h.incrementAndGet(predictionOffset + slot);
+            }
+        }
+    }
+
+    private static int categorySlot(FeatureProfile fp, Map<String, Integer> index, String value) {
+        if (value == null) {
+            return fp.missingSlot();
+        }
+        Integer known = index.get(value);
+        if (known != null) {
+            return known;
+        }
+        // Past the cap of remembered categories an unknown value may still have been seen in training.
+        return fp.otherCategories().size() >= ProfileBuilder.MAX_KNOWN_CATEGORIES ? fp.otherSlot() : fp.unseenSlot();
+    }
+
+    private int[] columnsOf(Schema schema) {
+        Columns known = columns;
+        if (known != null && (known.schema == schema || known.schema.equals(schema))) {
+            return known.index;
+        }
+        int[] index = new int[features.length];
+        for (int f = 0; f < features.length; f++) {
+            index[f] = schema.indexOf(features[f].name());
+        }
+        columns = new Columns(schema, index);
+        return index;
+    }
+
+    private AtomicLongArray bucket(AtomicReferenceArray<Bucket> ring, long stamp) {
+        int i = (int) Math.floorMod(stamp, (long) ring.length());
+        while (true) {
+            Bucket b = ring.get(i);
+            if (b != null && b.stamp == stamp) {
+                return b.counts;
+            }
+            if (b != null && b.stamp > stamp) {
+                return null; // the clock went back past a newer bucket: drop rather than corrupt it
+            }
+            Bucket fresh = new Bucket(stamp, new AtomicLongArray(slots));
+            if (ring.compareAndSet(i, b, fresh)) {
+                return fresh.counts;
+            }
+        }
+    }
+
+    /**
+     * Sums the buckets covering the last {@code window} (at least one minute, at most
+     * {@link #LONGEST}): whole minutes up to an hour, whole clock hours beyond.
+     */
+    long[] sum(Duration window, long nowMillis) {
+        long[] out = new long[slots];
+        long minute = Math.floorDiv(nowMillis, 60_000L);
+        long wantMinutes = Math.max(1, (window.toMillis() + 59_999) / 60_000);
+        AtomicReferenceArray<Bucket> ring;
+        long last;
+        long count;
+        if (wantMinutes <= MINUTES) {
+            ring = minutes;
+            last = minute;
+            count = wantMinutes;
+        } else {
+            ring = hours;
+            last = Math.floorDiv(minute, 60);
+            count = Math.min(HOURS, (wantMinutes + 59) / 60);
+        }
+        for (long s = last - count + 1; s <= last; s++) {
+            Bucket b = ring.get((int) Math.floorMod(s, (long) ring.length()));
+            if (b != null && b.stamp == s) {
+                for (int i = 0; i < slots; i++) {
+                    out[i] += b.counts.get(i);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Where feature {@code f}'s slots start in a {@link #sum} array. */
+    int offset(int f) {
+        return offsets[f];
+    }
+
+    /** Where the output's slots start in a {@link #sum} array. */
+    int predictionOffset() {
+        return predictionOffset;
+    }
+
+    /** When rows were last counted. */
+    long lastUsedMillis() {
+        return lastUsedMillis;
+    }
+}
