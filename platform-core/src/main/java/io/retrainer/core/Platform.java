@@ -14,10 +14,13 @@ import io.retrainer.core.pipeline.RunService;
 import io.retrainer.core.plugins.ExtensionKind;
 import io.retrainer.core.plugins.PluginHost;
 import io.retrainer.core.registry.ArtifactStore;
+import io.retrainer.core.registry.ModelAliases;
 import io.retrainer.core.registry.ModelRegistry;
 import io.retrainer.core.serving.InferenceService;
+import io.retrainer.core.serving.RolloutController;
 import io.retrainer.core.serving.ServingService;
-import io.retrainer.core.trigger.ScheduleTriggers;
+import io.retrainer.core.trigger.LiveSignals;
+import io.retrainer.core.trigger.TriggerService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -50,13 +53,16 @@ public final class Platform implements AutoCloseable {
     private final ModelRegistry registry;
     private final ServingService serving;
     private final InferenceService inference;
+    private final RolloutController rollouts;
+    private final ModelAliases aliases;
     private final PipelineService pipelines;
     private final RunService runs;
     private final RunExecutor executor;
-    private final ScheduleTriggers schedules;
+    private final TriggerService triggers;
     private final ModelPromotion promotion;
     private final io.retrainer.core.drift.DriftMonitor drift;
-    private final long scheduleTimer;
+    private final io.retrainer.core.monitoring.Monitoring monitoring;
+    private final io.retrainer.core.notify.WebhookNotifier notifier;
 
     private Platform(PlatformConfig config, Vertx vertx, Database database, PluginHost plugins, PlatformMetrics metrics) {
         this.config = config;
@@ -64,6 +70,8 @@ public final class Platform implements AutoCloseable {
         this.database = database;
         this.plugins = plugins;
         this.metrics = metrics;
+        this.notifier = new io.retrainer.core.notify.WebhookNotifier(vertx, config.webhooks(), metrics.registry(),
+                io.retrainer.core.notify.WebhookNotifier.Options.defaults());
         Db db = database.db();
         Path data = config.dataDir().toAbsolutePath();
         this.registry = new ModelRegistry(db, new ArtifactStore(data.resolve("artifacts")), plugins);
@@ -73,17 +81,30 @@ public final class Platform implements AutoCloseable {
         serving.addListener(drift);
         drift.attach(registry);
         drift.start(vertx);
+        this.monitoring = new io.retrainer.core.monitoring.Monitoring(db, vertx, metrics.registry(),
+                config.predictionLogCapacity(), config.predictionRetention());
+        serving.addListener(monitoring.predictionLog());
+        this.rollouts = new RolloutController(serving, metrics);
+        serving.useRollouts(rollouts);
+        this.aliases = new ModelAliases(db, registry);
+        registry.onProduction(v -> aliases.move(v.model(), ModelAliases.CHAMPION, v.version())
+                .onFailure(e -> LOG.error("alias champion of {} not moved to v{}: {}", v.model(), v.version(), e.getMessage())));
+        aliases.onMoved(this::redeployFollowers);
         this.pipelines = new PipelineService(db, new PipelineValidator(plugins));
         this.runs = new RunService(db, metrics);
+        runs.notifyTo(notifier);
         this.executor = new RunExecutor(runs, plugins, registry, serving, metrics, config.maxParallelRuns(),
                 config.stageTimeout(), data.resolve("scratch"));
-        this.schedules = new ScheduleTriggers(runs, Clock.systemUTC());
+        this.triggers = new TriggerService(db, runs, plugins, serving, LiveSignals.of(monitoring.quality(), drift), notifier,
+                Clock.systemUTC(), TriggerService.configuredCheckInterval().orElse(TriggerService.DEFAULT_CHECK_INTERVAL));
         this.promotion = new ModelPromotion(registry, pipelines, plugins, serving);
         pipelines.onSaved(view -> {
             view.definition().servingEndpoint().ifPresent(serving::declare);
-            schedules.update(view);
+            triggers.update(view);
         });
-        this.scheduleTimer = vertx.setPeriodic(1000, id -> schedules.tick());
+        if (TriggerService.configuredCheckInterval().isPresent()) {
+            triggers.start();
+        }
     }
 
     /**
@@ -128,7 +149,7 @@ public final class Platform implements AutoCloseable {
         }
         for (PipelineView v : Db.await(pipelines.currentDefinitions())) {
             v.definition().servingEndpoint().ifPresent(serving::declare);
-            schedules.update(v);
+            triggers.update(v);
         }
         serving.restore();
         for (var model : Db.await(registry.models())) {
@@ -232,6 +253,26 @@ public final class Platform implements AutoCloseable {
         return inference;
     }
 
+    /** Endpoints following {@code alias} of {@code model} roll out its new version, each on a worker thread. */
+    private void redeployFollowers(String model, String alias, int version) {
+        serving.followers(model, alias).onSuccess(endpoints -> endpoints.forEach(endpoint ->
+                vertx.executeBlocking(() -> {
+                    serving.follow(endpoint, model, alias, version);
+                    return null;
+                }, false).onFailure(e -> LOG.error("endpoint {} following {}:{} could not deploy v{}: {}", endpoint, model, alias,
+                        version, e.getMessage()))));
+    }
+
+    /** Model version aliases. */
+    public ModelAliases aliases() {
+        return aliases;
+    }
+
+    /** Blue-green rollouts and their operator controls. */
+    public RolloutController rollouts() {
+        return rollouts;
+    }
+
     /** Input and prediction drift per endpoint (reference profiles, live counters, PSI/KS). */
     public io.retrainer.core.drift.DriftMonitor drift() {
         return drift;
@@ -247,9 +288,9 @@ public final class Platform implements AutoCloseable {
         return runs;
     }
 
-    /** Schedules. */
-    public ScheduleTriggers schedules() {
-        return schedules;
+    /** Triggers: schedules, live performance, drift and new data. */
+    public TriggerService triggers() {
+        return triggers;
     }
 
     /** Operator promotions (rollback). */
@@ -257,11 +298,28 @@ public final class Platform implements AutoCloseable {
         return promotion;
     }
 
+    /** Where platform events go (webhooks): {@code platform.notifier().publish(Event.of(...))}; never blocks. */
+    public io.retrainer.core.notify.Notifier notifier() {
+        return notifier;
+    }
+
+    /** Prediction log, feedback, live quality and retention. */
+    public io.retrainer.core.monitoring.Monitoring monitoring() {
+        return monitoring;
+    }
+
+    /** Live model quality from fed-back labels (for performance triggers and rollout gates). */
+    public io.retrainer.core.monitoring.LiveQuality liveQuality() {
+        return monitoring.quality();
+    }
+
     @Override
     public void close() {
+        triggers.close();
         drift.close();
-        vertx.cancelTimer(scheduleTimer);
         executor.close();
+        monitoring.close();
+        notifier.close();
         plugins.close();
         database.close();
     }

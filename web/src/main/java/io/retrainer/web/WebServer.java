@@ -4,6 +4,7 @@ import io.prometheus.client.exporter.common.TextFormat;
 import io.retrainer.core.Platform;
 import io.retrainer.web.api.ApiErrors;
 import io.retrainer.web.api.ApiRoutes;
+import io.retrainer.web.api.DeploymentRoutes;
 import io.retrainer.web.console.ConsoleRoutes;
 import io.retrainer.web.serving.InvocationsHandler;
 import io.vertx.core.AbstractVerticle;
@@ -42,6 +43,8 @@ public final class WebServer extends AbstractVerticle {
         router.get("/metrics").handler(this::metrics);
         InvocationsHandler invocations = new InvocationsHandler(platform.serving(), platform.inference(), platform.metrics());
         router.post("/serving/:endpoint/invocations").handler(invocations::handle);
+        new io.retrainer.web.serving.V2Routes(platform).mount(router);
+        new DeploymentRoutes(platform, vertx).mount(router);
         new ApiRoutes(platform, vertx).mount(router);
         router.route("/static/*").handler(StaticHandler.create("webroot/static").setCachingEnabled(true).setMaxAgeSeconds(3600));
         new ConsoleRoutes(platform, vertx).mount(router);

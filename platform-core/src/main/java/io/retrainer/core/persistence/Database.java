@@ -93,7 +93,10 @@ public final class Database implements AutoCloseable {
         Configuration cfg = new Configuration();
         for (Class<?> entity : new Class<?>[] {PipelineRecord.class, PipelineRevisionRecord.class, RunRecord.class,
                 StageRunRecord.class, ModelVersionRecord.class, DeploymentRecord.class, DeploymentEventRecord.class,
-                TriggerStateRecord.class, io.retrainer.core.drift.DriftProfileRecord.class}) {
+                TriggerStateRecord.class, io.retrainer.core.drift.DriftProfileRecord.class,
+                io.retrainer.core.monitoring.PredictionRecord.class, io.retrainer.core.monitoring.FeedbackRecord.class,
+                io.retrainer.core.monitoring.FeedbackEventRecord.class, io.retrainer.core.monitoring.SampleRateRecord.class,
+                io.retrainer.core.monitoring.QualitySnapshotRecord.class, ModelAliasRecord.class}) {
             cfg.addAnnotatedClass(entity);
         }
         cfg.setProperty("hibernate.connection.url", "postgresql://" + target.host() + ":" + target.port() + "/" + target.database());

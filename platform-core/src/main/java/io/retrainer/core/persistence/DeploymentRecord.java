@@ -21,4 +21,10 @@ public class DeploymentRecord {
     public String pipelineName;
     @Column(name = "updated_at")
     public Instant updatedAt;
+    @Column(name = "follow_model")
+    public String followModel;
+    @Column(name = "follow_alias")
+    public String followAlias;
+    @Column(name = "rollout_plan")
+    public String rolloutPlan;
 }

@@ -87,6 +87,7 @@ final class RunExecution {
 
     void execute() {
         LOG.info("run {} of {} r{} started ({})", run.id, run.pipelineName, run.revision, run.triggerReason);
+        s.runs().notifier().publish(io.retrainer.core.notify.Event.ofRun("run.started", run.pipelineName, run.id, io.retrainer.core.notify.Event.details("revision", run.revision, "trigger", run.triggerType, "reason", run.triggerReason)));
         try {
             def = Db.await(s.runs().revisionOf(run)).definition();
         } catch (RuntimeException e) {
@@ -170,6 +171,11 @@ final class RunExecution {
             }
             Db.await(s.runs().stageFinished(run.id, position, status, log, null, message));
             Db.await(s.runs().skipRemaining(run.id, position + 1, "skipped"));
+            if (step.name().equals("deploy") && registered != null && registered.stage() == ModelStage.CANDIDATE) {
+                // The version never took over: say so on the version, not only on the run.
+                registered = Db.await(s.registry().setStage(registered.model(), registered.version(), ModelStage.REJECTED,
+                        "deployment by run " + run.id + " failed: " + message));
+            }
             observe(step, status, t0);
             String who = step.spec() == null ? step.name() : step.name() + " (" + step.spec().plugin() + ")";
             finish(wasCancel ? RunStatus.CANCELLED : RunStatus.FAILED,
@@ -257,6 +263,7 @@ final class RunExecution {
         }
         ctx.append("INFO", "loaded " + data.rowCount() + " rows, " + data.schema().columns().size() + " columns, label '"
                 + data.schema().label() + "'");
+        data = DataWindow.apply(def.window(), data, ctx, lineageSettings);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("rows", data.rowCount());
         m.put("columns", data.schema().columns().size());
@@ -473,6 +480,7 @@ final class RunExecution {
 
     private void finish(RunStatus status, String error) {
         Db.await(s.runs().finish(run.id, status, error));
+        s.runs().notifier().publish(io.retrainer.core.notify.Event.ofRun("run." + status.label(), run.pipelineName, run.id, io.retrainer.core.notify.Event.details("revision", run.revision, "trigger", run.triggerType, "reason", run.triggerReason, "error", error, "model", registered == null ? null : registered.model(), "version", registered == null ? null : registered.version(), "stage", registered == null ? null : registered.stage().label())));
         if (status == RunStatus.SUCCEEDED) {
             LOG.info("run {} of {} succeeded{}", run.id, run.pipelineName,
                     registered == null ? "" : ": " + registered.model() + " v" + registered.version() + " is " + registered.stage().label());

@@ -30,6 +30,7 @@ public final class ModelRegistry {
     private final PluginHost plugins;
     // Loaded predictors by artifact hash: the champion and the served model are the same object.
     private final Map<String, Predictor> loaded = new ConcurrentHashMap<>();
+    private final List<java.util.function.Consumer<ModelVersionView>> productionListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** A registry over {@code db}, storing artifacts in {@code artifacts}, loading through {@code plugins}. */
     public ModelRegistry(Db db, ArtifactStore artifacts, PluginHost plugins) {
@@ -92,7 +93,16 @@ public final class ModelRegistry {
                 rec.stageReason = reason;
                 return view(rec);
             });
-        }));
+        })).onSuccess(v -> {
+            if (stage == ModelStage.PRODUCTION) {
+                productionListeners.forEach(l -> l.accept(v));
+            }
+        });
+    }
+
+    /** Calls {@code listener} after a version became production. */
+    public void onProduction(java.util.function.Consumer<ModelVersionView> listener) {
+        productionListeners.add(listener);
     }
 
     /** The production version of {@code model}, if any. */

@@ -56,6 +56,10 @@ public final class ServingService implements ServingRuntime {
             d.deployer = "local-serving";
             d.pipelineName = v.pipeline();
             d.updatedAt = now;
+            String plan = pendingPlans.remove(endpoint);
+            if (plan != null) {
+                d.rolloutPlan = plan;
+            }
             return (existing != null ? CompletableFuture.completedFuture((Void) null) : s.persist(d))
                     .thenCompose(x -> event(s, endpoint, model, action, message, now));
         })));
@@ -229,10 +233,71 @@ public final class ServingService implements ServingRuntime {
     public io.retrainer.api.RolloutOutcome rollout(String endpoint, ModelRef model, io.retrainer.api.RolloutPlan plan,
                                                    java.util.function.BiConsumer<Double, String> progress,
                                                    java.util.function.BooleanSupplier cancelled) throws Exception {
+        rememberPlan(endpoint, plan);
         if (rollouts == null) {
             return ServingRuntime.super.rollout(endpoint, model, plan, progress, cancelled);
         }
         return rollouts.rollout(endpoint, model, plan, progress, cancelled);
+    }
+
+    private void rememberPlan(String endpoint, io.retrainer.api.RolloutPlan plan) {
+        String json = RolloutPlans.toJson(plan);
+        Db.await(db.tx(s -> s.find(DeploymentRecord.class, endpoint).thenApply(d -> {
+            if (d != null) {
+                d.rolloutPlan = json;
+            } else {
+                pendingPlans.put(endpoint, json);
+            }
+            return null;
+        })));
+    }
+
+    private final Map<String, String> pendingPlans = new ConcurrentHashMap<>();
+
+    /**
+     * Makes {@code endpoint} follow {@code alias} of {@code model}: it serves what the alias points
+     * at, and redeploys (with its last rollout plan) whenever the alias moves. Blocking.
+     */
+    public void follow(String endpoint, String model, String alias, int version) throws Exception {
+        if (served(endpoint).map(m -> !m.ref().model().equals(model) || m.ref().version() != version).orElse(true)) {
+            ModelVersionView v = Db.await(registry.version(model, version));
+            rollout(endpoint, v.ref(), plan(endpoint), (f, m) -> { }, () -> false);
+        }
+        Db.await(db.tx(s -> s.find(DeploymentRecord.class, endpoint).thenApply(d -> {
+            d.followModel = model;
+            d.followAlias = alias;
+            return null;
+        })));
+    }
+
+    /** Stops following an alias; the endpoint keeps serving what it serves. Blocking. */
+    public void unfollow(String endpoint) {
+        Db.await(db.tx(s -> s.find(DeploymentRecord.class, endpoint).thenApply(d -> {
+            if (d != null) {
+                d.followModel = null;
+                d.followAlias = null;
+            }
+            return null;
+        })));
+    }
+
+    /** The endpoints that follow {@code alias} of {@code model}. */
+    public io.vertx.core.Future<List<String>> followers(String model, String alias) {
+        return db.tx(s -> s.createSelectionQuery("select endpoint from DeploymentRecord where followModel = :m and followAlias = :a",
+                        String.class)
+                .setParameter("m", model).setParameter("a", alias).getResultList());
+    }
+
+    /** The alias an endpoint follows, as {@code model:alias}, if any. */
+    public io.vertx.core.Future<Optional<String>> following(String endpoint) {
+        return db.tx(s -> s.find(DeploymentRecord.class, endpoint).thenApply(d -> d == null || d.followAlias == null
+                ? Optional.<String>empty() : Optional.of(d.followModel + ":" + d.followAlias)));
+    }
+
+    /** The rollout plan of the endpoint's last deployment (immediate if none was recorded). Blocking. */
+    public io.retrainer.api.RolloutPlan plan(String endpoint) {
+        String json = Db.await(db.tx(s -> s.find(DeploymentRecord.class, endpoint).thenApply(d -> d == null ? null : d.rolloutPlan)));
+        return RolloutPlans.fromJson(json != null ? json : pendingPlans.get(endpoint));
     }
 
     @Override

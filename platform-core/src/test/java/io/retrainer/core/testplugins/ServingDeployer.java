@@ -19,13 +19,23 @@ public class ServingDeployer implements Deployer {
 
     @Override
     public ConfigSpec configSpec() {
-        return ConfigSpec.builder().required("endpoint", SettingType.STRING, "endpoint").build();
+        return ConfigSpec.builder().required("endpoint", SettingType.STRING, "endpoint")
+                .optional("steps", SettingType.NUMBER_LIST, java.util.List.of(100), "traffic steps")
+                .optional("step_interval", SettingType.DURATION, "1s", "step length")
+                .build();
     }
 
     @Override
     public DeploymentResult deploy(ModelRef model, StageContext ctx) throws Exception {
         String endpoint = ctx.settings().requireString("endpoint");
-        ctx.hostService(ServingRuntime.class).orElseThrow().activate(endpoint, model);
+        java.util.List<Integer> steps = ctx.settings().<Number>list("steps").stream().map(Number::intValue).toList();
+        io.retrainer.api.RolloutPlan plan = new io.retrainer.api.RolloutPlan(steps, ctx.settings().duration("step_interval"),
+                0.05, 5.0, null, 1.0, 1, 0, null);
+        io.retrainer.api.RolloutOutcome o = ctx.hostService(ServingRuntime.class).orElseThrow()
+                .rollout(endpoint, model, plan, (p, m) -> ctx.log().info(m), ctx::isCancelled);
+        if (!o.completed()) {
+            throw new IllegalStateException("rolled back: " + o.reason());
+        }
         return new DeploymentResult(endpoint, model + " serves at " + endpoint);
     }
 

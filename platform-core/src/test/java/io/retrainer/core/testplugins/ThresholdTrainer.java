@@ -31,6 +31,7 @@ public class ThresholdTrainer implements Trainer {
         return ConfigSpec.builder()
                 .optional("fixed", SettingType.NUMBER, null, "use this threshold instead of learning one")
                 .optional("wait_for_cancel", SettingType.BOOLEAN, false, "loop until cancelled")
+                .optional("broken", SettingType.BOOLEAN, false, "the model throws when asked about x above the threshold")
                 .build();
     }
 
@@ -44,8 +45,9 @@ public class ThresholdTrainer implements Trainer {
         }
         double best = ctx.settings().has("fixed") ? ctx.settings().number("fixed") : learn(data);
         ctx.progress(1.0, "done");
-        return new TrainedModel(ByteBuffer.allocate(8).putDouble(best).array(), FORMAT, Map.of("threshold", Double.toString(best)),
-                new ThresholdPredictor(best));
+        boolean broken = ctx.settings().bool("broken");
+        return new TrainedModel(ByteBuffer.allocate(9).putDouble(best).put((byte) (broken ? 1 : 0)).array(), FORMAT,
+                Map.of("threshold", Double.toString(best)), new ThresholdPredictor(best, broken));
     }
 
     private static double learn(Dataset data) {
@@ -78,11 +80,12 @@ public class ThresholdTrainer implements Trainer {
 
         @Override
         public Predictor load(byte[] artifact) {
-            return new ThresholdPredictor(ByteBuffer.wrap(artifact).getDouble());
+            ByteBuffer b = ByteBuffer.wrap(artifact);
+            return new ThresholdPredictor(b.getDouble(), b.get() == 1);
         }
     }
 
-    record ThresholdPredictor(double threshold) implements Predictor {
+    record ThresholdPredictor(double threshold, boolean broken) implements Predictor {
         @Override
         public List<Prediction> predict(Dataset inputs) {
             int x = inputs.schema().indexOf("x");
@@ -90,6 +93,9 @@ public class ThresholdTrainer implements Trainer {
             for (int r = 0; r < inputs.rowCount(); r++) {
                 double v = inputs.number(x, r);
                 boolean high = !Double.isNaN(v) && v > threshold;
+                if (high && broken) {
+                    throw new IllegalStateException("broken test model asked about x = " + v);
+                }
                 out.add(Prediction.ofClass(high ? "high" : "low", Map.of("high", high ? 1.0 : 0.0, "low", high ? 0.0 : 1.0)));
             }
             return out;
