@@ -26,11 +26,22 @@ public final class RunService {
     private final PlatformMetrics metrics;
     private final List<Runnable> queuedListeners = new CopyOnWriteArrayList<>();
     private final List<LongConsumer> cancelListeners = new CopyOnWriteArrayList<>();
+    private volatile io.retrainer.core.notify.Notifier notifier = io.retrainer.core.notify.Notifier.NONE;
 
     /** A service over {@code db}. */
     public RunService(Db db, PlatformMetrics metrics) {
         this.db = db;
         this.metrics = metrics;
+    }
+
+    /** Sends run events (started, succeeded, failed, cancelled) to {@code n}. */
+    public void notifyTo(io.retrainer.core.notify.Notifier n) {
+        this.notifier = n;
+    }
+
+    /** Where run events go. */
+    io.retrainer.core.notify.Notifier notifier() {
+        return notifier;
     }
 
     /** Calls {@code listener} whenever a run is queued (the executor wakes up). */
@@ -126,6 +137,7 @@ public final class RunService {
                 cancelListeners.forEach(l -> l.accept(id));
             } else {
                 metrics.runFinished(r.pipelineName, r.status);
+                notifier.publish(io.retrainer.core.notify.Event.ofRun("run.cancelled", r.pipelineName, r.id, io.retrainer.core.notify.Event.details("trigger", r.triggerType, "reason", r.triggerReason, "error", r.error)));
             }
             return Runs.summary(r);
         });
