@@ -86,10 +86,17 @@ public final class Platform implements AutoCloseable {
         serving.addListener(monitoring.predictionLog());
         this.rollouts = new RolloutController(serving, metrics);
         serving.useRollouts(rollouts);
+        rollouts.useNotifier(notifier);
+        // Gates run on the deploy stage's worker thread, so waiting for the database is allowed there.
+        rollouts.useQualityProbe((endpoint, model, version, metric, since) -> Db.await(
+                        monitoring.quality().readVersion(endpoint, model, version, metric, since))
+                .map(r -> new io.retrainer.core.serving.QualityProbe.Reading(r.value(), r.labelled())));
         this.aliases = new ModelAliases(db, registry);
         registry.onProduction(v -> aliases.move(v.model(), ModelAliases.CHAMPION, v.version())
                 .onFailure(e -> LOG.error("alias champion of {} not moved to v{}: {}", v.model(), v.version(), e.getMessage())));
         aliases.onMoved(this::redeployFollowers);
+        aliases.onMoved((model, alias, version) -> notifier.publish(io.retrainer.core.notify.Event.of("alias.moved", null,
+                io.retrainer.core.notify.Event.details("model", model, "alias", alias, "version", version))));
         this.pipelines = new PipelineService(db, new PipelineValidator(plugins));
         this.runs = new RunService(db, metrics);
         runs.notifyTo(notifier);

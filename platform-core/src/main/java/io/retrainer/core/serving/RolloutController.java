@@ -41,6 +41,7 @@ public final class RolloutController {
     private final Gauge traffic;
     private final Counter outcomes;
     private volatile QualityProbe quality = QualityProbe.none();
+    private volatile io.retrainer.core.notify.Notifier notifier;
 
     /** A controller over {@code serving}, exporting its state to {@code metrics}. */
     public RolloutController(ServingService serving, PlatformMetrics metrics) {
@@ -54,6 +55,11 @@ public final class RolloutController {
     /** Where live quality comes from (the monitoring service); without it quality gates are skipped. */
     public void useQualityProbe(QualityProbe probe) {
         this.quality = probe;
+    }
+
+    /** Where deployment events go (steps, rollbacks, completions). */
+    public void useNotifier(io.retrainer.core.notify.Notifier notifier) {
+        this.notifier = notifier;
     }
 
     /** Operator commands. */
@@ -239,6 +245,10 @@ public final class RolloutController {
         a.phase = o.kind();
         setTraffic(endpoint);
         outcomes.labels(endpoint, o.kind()).inc();
+        if (completed && notifier != null) {
+            notifier.publish(io.retrainer.core.notify.Event.of("deployment.completed", null, io.retrainer.core.notify.Event.details(
+                    "endpoint", endpoint, "model", model.model(), "version", model.version(), "message", o.reason())));
+        }
         publish(endpoint, model, plan, a, started);
         LOG.info("rollout of {} at {}: {} - {}", model, endpoint, o.kind(), o.reason());
         return new RolloutOutcome(completed, o.reason());
@@ -276,6 +286,16 @@ public final class RolloutController {
             a.events.add(Instant.now() + " " + message);
         }
         serving.recordEvent(endpoint, model, action, message);
+        io.retrainer.core.notify.Notifier n = notifier;
+        String type = switch (action) {
+            case "rollback", "abort" -> "deployment.rolled_back";
+            case "promote-now" -> "deployment.completed";
+            default -> "deployment.step";
+        };
+        if (n != null) {
+            n.publish(io.retrainer.core.notify.Event.of(type, null, io.retrainer.core.notify.Event.details("endpoint", endpoint,
+                    "model", model.model(), "version", model.version(), "action", action, "percent", a.percent, "message", message)));
+        }
     }
 
     private void setTraffic(String endpoint) {
