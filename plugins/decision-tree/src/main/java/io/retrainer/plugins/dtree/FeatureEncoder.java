@@ -141,6 +141,11 @@ final class FeatureEncoder {
         return new NumericFeature(name, mean, standardize && std > 0 ? std : 1);
     }
 
+    /** How many features the encoding can produce, not counting the constant. */
+    int featureCount() {
+        return numeric.size() + categorical.stream().mapToInt(f -> f.vocabulary().size()).sum();
+    }
+
     /** The features of every row of {@code inputs}, whose columns are found by name. */
     Bound bind(Schema inputs) {
         return new Bound(inputs);
