@@ -65,7 +65,7 @@ class OrchestrationBenchmark {
     /** One database's numbers. */
     private record Result(String db, int stagesPerRun, int runs, double pluginMicros, List<Double> cyclesMs,
                           List<Double> inStageMs, List<Double> betweenMs, List<Double> wallN, List<Double> wall1,
-                          List<Double> queueMs, int stagesPerRun1) {
+                          List<Double> queueMs, int stagesPerRun1, double cpuMsPerExtraStage) {
     }
 
     @Test
@@ -118,8 +118,12 @@ class OrchestrationBenchmark {
             List<Double> queue = new ArrayList<>();
             int stagesN = 0;
             int stages1 = 0;
+            double cpuN = 0;
+            double cpu1 = 0;
             for (int i = 0; i < RUNS; i++) {
+                long c0 = processCpuNanos();
                 RunView v = run(f, "bench-n");
+                cpuN += processCpuNanos() - c0;
                 stagesN = v.stages().size();
                 wallN.add(ms(v.summary().started(), v.summary().finished()));
                 queue.add(ms(v.summary().created(), v.summary().started()));
@@ -137,12 +141,15 @@ class OrchestrationBenchmark {
                     inStage.add(ms(a.started(), a.finished()));
                     between.add(ms(a.finished(), b.started()));
                 }
+                long c1 = processCpuNanos();
                 RunView one = run(f, "bench-1");
+                cpu1 += processCpuNanos() - c1;
                 stages1 = one.stages().size();
                 wall1.add(ms(one.summary().started(), one.summary().finished()));
                 queue.add(ms(one.summary().created(), one.summary().started()));
             }
-            return new Result(db, stagesN, RUNS, pluginMicros, cycles, inStage, between, wallN, wall1, queue, stages1);
+            double cpuPerStage = (cpuN - cpu1) / 1e6 / RUNS / (EVAL_STAGES - 1);
+            return new Result(db, stagesN, RUNS, pluginMicros, cycles, inStage, between, wallN, wall1, queue, stages1, cpuPerStage);
         } finally {
             f.close();
             if (url == null) {
@@ -150,6 +157,12 @@ class OrchestrationBenchmark {
             }
             deleteTree(pluginsDir);
         }
+    }
+
+    /** CPU time of this JVM (all threads: engine, Vert.x, polling; not the PostgreSQL server). */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** Triggers a run and waits for it; polls every 250 ms so the waiting adds little load. */
@@ -207,11 +220,11 @@ class OrchestrationBenchmark {
             out.append(String.format(Locale.ROOT, "plugin compute per evaluate call (in-process, warmed): %.1f us%n",
                     results.get(0).pluginMicros()));
         }
-        String fmt = "%-9s | %7s | %10s %8s %8s %8s | %9s %9s | %10s %10s | %12s | %11s | %8s%n";
+        String fmt = "%-9s | %7s | %10s %8s %8s %8s | %9s %9s | %10s %10s | %12s | %11s | %8s | %9s%n";
         out.append(String.format(Locale.ROOT, fmt, "database", "samples", "overhead", "p10", "p90", "max", "in-stage",
-                "between", "wall N", "wall 1", "(N-1) slope", "wall/stages", "queue"));
+                "between", "wall N", "wall 1", "(N-1) slope", "wall/stages", "queue", "JVM CPU"));
         out.append(String.format(Locale.ROOT, fmt, "", "", "median ms", "ms", "ms", "ms", "median ms", "median ms",
-                "median ms", "median ms", "ms/stage", "ms/stage", "median ms"));
+                "median ms", "median ms", "ms/stage", "ms/stage", "median ms", "ms/stage"));
         for (Result r : results) {
             double wallN = median(r.wallN());
             double wall1 = median(r.wall1());
@@ -219,12 +232,13 @@ class OrchestrationBenchmark {
                     f2(median(r.cyclesMs())), f2(pct(r.cyclesMs(), 10)), f2(pct(r.cyclesMs(), 90)), f2(Collections.max(r.cyclesMs())),
                     f2(median(r.inStageMs())), f2(median(r.betweenMs())),
                     f1(wallN), f1(wall1), f2((wallN - wall1) / (EVAL_STAGES - 1)), f2(wallN / r.stagesPerRun()),
-                    f1(median(r.queueMs()))));
+                    f1(median(r.queueMs())), f2(r.cpuMsPerExtraStage())));
         }
         out.append(String.format(Locale.ROOT, "stages per run: N pipeline %d, 1 pipeline %d%n",
                 results.isEmpty() ? 0 : results.get(0).stagesPerRun(), results.isEmpty() ? 0 : results.get(0).stagesPerRun1()));
         out.append("overhead = start-to-start of consecutive evaluate stages 2..N minus plugin compute; in-stage = finished - started;\n")
-                .append("between = next started - finished; slope = (wall N - wall 1)/(N - 1); queue = run started - run created\n");
+                .append("between = next started - finished; slope = (wall N - wall 1)/(N - 1); queue = run started - run created;\n")
+                .append("JVM CPU = (process CPU during N runs - during 1 runs)/(N - 1)/runs, excludes the PostgreSQL server's CPU\n");
         System.out.println(out);
     }
 
