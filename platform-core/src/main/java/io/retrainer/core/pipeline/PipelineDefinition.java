@@ -15,11 +15,12 @@ import java.util.Map;
  * @param train the trainer stage
  * @param evaluate evaluator stages, in order
  * @param deploy the deployer stage, or {@code null} (the model is then only registered)
- * @param triggers schedule triggers
+ * @param triggers what starts runs by itself: schedules, live performance, drift, new data
+ * @param window the recent part of the loaded data to train on, or {@code null} for all of it
  */
 public record PipelineDefinition(String name, String model, long seed, StageSpec source, Map<String, Object> validate,
                                  Map<String, Object> split, StageSpec train, List<StageSpec> evaluate, StageSpec deploy,
-                                 List<TriggerSpec> triggers) {
+                                 List<TriggerSpec> triggers, DataWindow window) {
 
     /**
      * The serving endpoint this pipeline deploys to: by convention the {@code endpoint} setting of

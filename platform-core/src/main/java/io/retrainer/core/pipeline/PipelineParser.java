@@ -7,9 +7,10 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.retrainer.api.ConfigSpec;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +27,17 @@ public final class PipelineParser {
     /** Pipeline names: lower-case letters, digits, dash and underscore. */
     public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
     private static final Set<String> TOP_LEVEL = Set.of("name", "model", "seed", "description", "source", "validate",
-            "split", "train", "evaluate", "deploy", "triggers");
+            "split", "train", "evaluate", "deploy", "triggers", "window");
+    /** Live metrics where higher is better: a performance trigger fires when one is {@code below} its threshold. */
+    // The metrics io.retrainer.core.monitoring.LiveQuality computes, split by direction.
+    public static final Set<String> HIGHER_IS_BETTER = Set.of("accuracy", "f1", "roc_auc");
+    /** Live error metrics: a performance trigger fires when one is {@code above} its threshold. */
+    public static final Set<String> LOWER_IS_BETTER = Set.of("mae", "rmse");
+    private static final Duration DEFAULT_SIGNAL_WINDOW = Duration.ofHours(1);
+    private static final Duration DEFAULT_SIGNAL_COOLDOWN = Duration.ofMinutes(10);
+    private static final Duration DEFAULT_DATA_EVERY = Duration.ofMinutes(1);
+    private static final long DEFAULT_MIN_SAMPLES = 100;
+    private static final Set<String> POLICY_KEYS = Set.of("cooldown", "skip_while_running");
     // cron-utils rather than a hand-written parser: it validates ranges and names and computes
     // next execution times across DST changes in a given zone.
     private static final CronParser CRON = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
@@ -111,11 +122,20 @@ public final class PipelineParser {
         List<StageSpec> evaluate = evaluators(doc.get("evaluate"));
         StageSpec deploy = stage(doc, "deploy", false);
         List<TriggerSpec> triggers = triggers(doc.get("triggers"));
+        DataWindow window = window(doc.get("window"));
+        boolean hasEndpoint = deploy != null && deploy.config().get("endpoint") instanceof String;
+        for (int i = 0; i < triggers.size() && !hasEndpoint; i++) {
+            String kind = triggers.get(i).kind();
+            if (kind.equals("performance") || kind.equals("drift")) {
+                problems.add("triggers: a " + kind + " trigger watches the pipeline's serving endpoint, but the pipeline has none "
+                        + "(add deploy: { plugin: local-serving, config: { endpoint: ... } })");
+            }
+        }
         if (!problems.isEmpty()) {
             return new Result(null, List.copyOf(problems));
         }
         return new Result(new PipelineDefinition(name, model, seed, dataSource, validate, split, train, evaluate, deploy,
-                triggers), List.of());
+                triggers, window), List.of());
     }
 
     private StageSpec stage(Map<String, Object> doc, String key, boolean required) {
@@ -190,39 +210,51 @@ public final class PipelineParser {
             return List.of();
         }
         List<TriggerSpec> out = new ArrayList<>();
+        Map<String, String> pathByKey = new LinkedHashMap<>();
         for (int i = 0; i < list.size(); i++) {
             String path = "triggers[" + i + "]";
             if (!(list.get(i) instanceof Map<?, ?> item) || item.size() != 1) {
-                problems.add(path + ": expected one entry such as schedule: \"0 3 * * MON\", got " + describe(list.get(i)));
+                problems.add(path + ": expected one entry such as schedule: \"0 3 * * MON\" or performance: { ... }, got "
+                        + describe(list.get(i)));
                 continue;
             }
             Map<String, Object> m = asMap(item, path);
             String type = m.keySet().iterator().next();
-            if (!type.equals("schedule")) {
-                problems.add(path + ": '" + type + "' triggers are not available in this version (available: schedule; "
-                        + "runs can also be started from the console or POST /api/pipelines/{name}/runs)");
+            String at = path + "." + type;
+            TriggerSpec t = switch (type) {
+                case "schedule" -> schedule(m.get(type), at);
+                case "performance" -> performance(m.get(type), at);
+                case "drift" -> drift(m.get(type), at);
+                case "data" -> data(m.get(type), at);
+                default -> {
+                    problems.add(path + ": unknown trigger '" + type + "' (known: schedule, performance, drift, data; "
+                            + "runs can also be started from the console or POST /api/pipelines/{name}/runs)");
+                    yield null;
+                }
+            };
+            if (t == null) {
                 continue;
             }
-            TriggerSpec t = schedule(m.get(type), path + ".schedule");
-            if (t != null) {
-                out.add(t);
+            String earlier = pathByKey.putIfAbsent(t.key(), path);
+            if (earlier != null) {
+                problems.add(path + ": watches the same thing as " + earlier + " (" + t.describe() + "); merge them");
+                continue;
             }
+            out.add(t);
         }
         return out;
     }
 
     private TriggerSpec schedule(Object raw, String path) {
         String cron;
-        ZoneId zone = ZoneOffset.UTC;
+        ZoneId zone = ZoneId.of("UTC");
+        Duration cooldown = Duration.ZERO;
+        boolean skip = true;
         if (raw instanceof String s) {
             cron = s;
         } else if (raw instanceof Map<?, ?>) {
             Map<String, Object> m = asMap(raw, path);
-            for (String k : m.keySet()) {
-                if (!k.equals("cron") && !k.equals("timezone")) {
-                    problems.add(path + "." + k + ": unknown key (known: cron, timezone)");
-                }
-            }
+            knownKeys(m, path, "cron", "timezone");
             cron = string(m, "cron", true, path + ".cron");
             String tz = string(m, "timezone", false, path + ".timezone");
             if (tz != null) {
@@ -233,6 +265,8 @@ public final class PipelineParser {
                     return null;
                 }
             }
+            cooldown = duration(m, "cooldown", path, Duration.ZERO, true);
+            skip = bool(m, "skip_while_running", path, true);
         } else {
             problems.add(path + ": expected a cron expression or { cron, timezone }, got " + describe(raw));
             return null;
@@ -247,7 +281,242 @@ public final class PipelineParser {
                     + " (five fields: minute hour day-of-month month day-of-week)");
             return null;
         }
-        return new TriggerSpec("schedule:" + cron + "@" + zone.getId(), cron, zone);
+        if (cooldown == null) {
+            return null;
+        }
+        return new TriggerSpec("schedule:" + cron + "@" + zone.getId(), new TriggerSpec.Schedule(cron, zone), cooldown, skip);
+    }
+
+    private TriggerSpec performance(Object raw, String path) {
+        Map<String, Object> m = triggerSettings(raw, path, "{ metric: accuracy, below: 0.85, window: 1h, min_samples: 500 }");
+        if (m == null) {
+            return null;
+        }
+        int before = problems.size();
+        knownKeys(m, path, "metric", "below", "above", "window", "min_samples");
+        String metric = string(m, "metric", true, path + ".metric");
+        if (metric != null && !HIGHER_IS_BETTER.contains(metric) && !LOWER_IS_BETTER.contains(metric)) {
+            problems.add(path + ".metric: unknown live metric \"" + metric + "\" (known: "
+                    + String.join(", ", new java.util.TreeSet<>(HIGHER_IS_BETTER)) + "; error metrics: "
+                    + String.join(", ", new java.util.TreeSet<>(LOWER_IS_BETTER)) + ")");
+            metric = null;
+        }
+        Double below = number(m, "below", path);
+        Double above = number(m, "above", path);
+        if (m.containsKey("below") == m.containsKey("above")) {
+            problems.add(path + ": give exactly one of below (for metrics where higher is better) or above (for error metrics)");
+        } else if (metric != null && below != null && LOWER_IS_BETTER.contains(metric)) {
+            problems.add(path + ".below: " + metric + " is an error metric (lower is better); use above");
+        } else if (metric != null && above != null && HIGHER_IS_BETTER.contains(metric)) {
+            problems.add(path + ".above: higher " + metric + " is better; use below");
+        }
+        Duration window = duration(m, "window", path, DEFAULT_SIGNAL_WINDOW, false);
+        long minSamples = integer(m, "min_samples", path, DEFAULT_MIN_SAMPLES, 1);
+        Duration cooldown = duration(m, "cooldown", path, DEFAULT_SIGNAL_COOLDOWN, true);
+        boolean skip = bool(m, "skip_while_running", path, true);
+        if (problems.size() > before) {
+            return null;
+        }
+        return new TriggerSpec("performance:" + metric + (below != null ? "<" : ">") + "@" + TriggerSpec.formatDuration(window),
+                new TriggerSpec.Performance(metric, below, above, window, minSamples), cooldown, skip);
+    }
+
+    private TriggerSpec drift(Object raw, String path) {
+        Map<String, Object> m = triggerSettings(raw, path, "{ psi_above: 0.2, window: 1h, min_features: 1 }");
+        if (m == null) {
+            return null;
+        }
+        int before = problems.size();
+        knownKeys(m, path, "psi_above", "window", "min_features", "features", "min_samples");
+        Double psi = number(m, "psi_above", path);
+        if (!m.containsKey("psi_above")) {
+            problems.add(path + ".psi_above: required (the PSI above which a feature counts as drifted, e.g. 0.2)");
+        } else if (psi != null && psi <= 0) {
+            problems.add(path + ".psi_above: must be above 0, got " + formatRaw(m.get("psi_above")));
+        }
+        Duration window = duration(m, "window", path, DEFAULT_SIGNAL_WINDOW, false);
+        long minFeatures = integer(m, "min_features", path, 1, 1);
+        List<String> features = stringList(m, "features", path);
+        if (features != null && !features.isEmpty() && minFeatures > features.size()) {
+            problems.add(path + ".min_features: " + minFeatures + " is more than the features listed (" + features.size() + ")");
+        }
+        long minSamples = integer(m, "min_samples", path, DEFAULT_MIN_SAMPLES, 1);
+        Duration cooldown = duration(m, "cooldown", path, DEFAULT_SIGNAL_COOLDOWN, true);
+        boolean skip = bool(m, "skip_while_running", path, true);
+        if (problems.size() > before) {
+            return null;
+        }
+        List<String> named = features == null ? List.of() : features;
+        return new TriggerSpec("drift:psi@" + TriggerSpec.formatDuration(window) + (named.isEmpty() ? "" : ":" + String.join(",", named)),
+                new TriggerSpec.Drift(psi, window, (int) minFeatures, named, minSamples), cooldown, skip);
+    }
+
+    private TriggerSpec data(Object raw, String path) {
+        Map<String, Object> m = triggerSettings(raw == null ? Map.of() : raw, path, "{ every: 30s }");
+        if (m == null) {
+            return null;
+        }
+        int before = problems.size();
+        if (m.containsKey("watch")) {
+            problems.add(path + ".watch: not needed: the data trigger asks the pipeline's own source whether its data "
+                    + "changed (for csv: the file's size and modification time)");
+        }
+        for (String k : m.keySet()) {
+            if (!k.equals("every") && !k.equals("watch") && !POLICY_KEYS.contains(k)) {
+                problems.add(path + "." + k + ": unknown key (known: cooldown, every, skip_while_running)");
+            }
+        }
+        Duration every = duration(m, "every", path, DEFAULT_DATA_EVERY, false);
+        Duration cooldown = duration(m, "cooldown", path, Duration.ZERO, true);
+        boolean skip = bool(m, "skip_while_running", path, true);
+        if (problems.size() > before) {
+            return null;
+        }
+        return new TriggerSpec("data", new TriggerSpec.Data(every), cooldown, skip);
+    }
+
+    private DataWindow window(Object raw) {
+        if (raw == null) {
+            return null;
+        }
+        String example = "{ last_rows: 15000 }, { column: t, newer_than: 7d } or { column: t, last: 15000 }";
+        if (!(raw instanceof Map<?, ?>)) {
+            problems.add("window: expected a mapping such as " + example + ", got " + describe(raw));
+            return null;
+        }
+        Map<String, Object> m = asMap(raw, "window");
+        int before = problems.size();
+        for (String k : m.keySet()) {
+            if (!Set.of("last_rows", "column", "newer_than", "last").contains(k)) {
+                problems.add("window." + k + ": unknown key (known: column, last, last_rows, newer_than)");
+            }
+        }
+        boolean lastRows = m.containsKey("last_rows");
+        boolean newer = m.containsKey("newer_than");
+        boolean last = m.containsKey("last");
+        boolean column = m.containsKey("column");
+        if ((lastRows ? 1 : 0) + (newer ? 1 : 0) + (last ? 1 : 0) != 1 || lastRows == column) {
+            problems.add("window: give either last_rows, or column with one of newer_than or last, e.g. " + example);
+            return null;
+        }
+        if (problems.size() > before) {
+            return null;
+        }
+        if (lastRows) {
+            long n = integer(m, "last_rows", "window", 0, 1);
+            return problems.size() > before ? null : new DataWindow((int) n, null, null, null);
+        }
+        String col = string(m, "column", true, "window.column");
+        if (newer) {
+            Duration d = duration(m, "newer_than", "window", null, false);
+            return problems.size() > before ? null : new DataWindow(null, col, d, null);
+        }
+        long n = integer(m, "last", "window", 0, 1);
+        return problems.size() > before ? null : new DataWindow(null, col, null, (int) n);
+    }
+
+    /** A trigger's settings mapping, or null (and a problem) when it is something else. */
+    private Map<String, Object> triggerSettings(Object raw, String path, String example) {
+        if (!(raw instanceof Map<?, ?>)) {
+            problems.add(path + ": expected a mapping such as " + example + ", got " + describe(raw));
+            return null;
+        }
+        return asMap(raw, path);
+    }
+
+    private void knownKeys(Map<String, Object> m, String path, String... keys) {
+        Set<String> known = new java.util.TreeSet<>(List.of(keys));
+        known.addAll(POLICY_KEYS);
+        for (String k : m.keySet()) {
+            if (!known.contains(k)) {
+                problems.add(path + "." + k + ": unknown key (known: " + String.join(", ", known) + ")");
+            }
+        }
+    }
+
+    private Duration duration(Map<String, Object> m, String key, String path, Duration def, boolean zeroAllowed) {
+        Object v = m.get(key);
+        if (v == null) {
+            return def;
+        }
+        try {
+            Duration d = ConfigSpec.parseDuration(v);
+            if (d.isNegative() || (!zeroAllowed && d.isZero())) {
+                problems.add(path + "." + key + ": must be " + (zeroAllowed ? "zero or more" : "more than zero") + ", got "
+                        + formatRaw(v));
+                return null;
+            }
+            return d;
+        } catch (IllegalArgumentException e) {
+            problems.add(path + "." + key + ": " + e.getMessage());
+            return null;
+        }
+    }
+
+    private Double number(Map<String, Object> m, String key, String path) {
+        Object v = m.get(key);
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof Number n && Double.isFinite(n.doubleValue())) {
+            return n.doubleValue();
+        }
+        problems.add(path + "." + key + ": expected number, got " + describe(v));
+        return null;
+    }
+
+    private long integer(Map<String, Object> m, String key, String path, long def, long min) {
+        Object v = m.get(key);
+        if (v == null) {
+            return def;
+        }
+        if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+            problems.add(path + "." + key + ": expected integer, got " + describe(v));
+            return def;
+        }
+        if (n.longValue() < min) {
+            problems.add(path + "." + key + ": must be at least " + min + ", got " + n.longValue());
+            return def;
+        }
+        return n.longValue();
+    }
+
+    private boolean bool(Map<String, Object> m, String key, String path, boolean def) {
+        Object v = m.get(key);
+        if (v == null) {
+            return def;
+        }
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        problems.add(path + "." + key + ": expected true or false, got " + describe(v));
+        return def;
+    }
+
+    private List<String> stringList(Map<String, Object> m, String key, String path) {
+        Object v = m.get(key);
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof List<?> l) || l.isEmpty()) {
+            problems.add(path + "." + key + ": expected a non-empty list of names such as [f1, f2], got " + describe(v));
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < l.size(); i++) {
+            if (!(l.get(i) instanceof String s) || s.isBlank()) {
+                problems.add(path + "." + key + "[" + i + "]: expected a feature name, got " + describe(l.get(i)));
+            } else if (out.contains(s)) {
+                problems.add(path + "." + key + "[" + i + "]: \"" + s + "\" is listed twice");
+            } else {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    private static String formatRaw(Object v) {
+        return describe(v);
     }
 
     private String string(Map<String, Object> m, String key, boolean required) {

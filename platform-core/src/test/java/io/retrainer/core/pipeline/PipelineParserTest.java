@@ -58,7 +58,8 @@ class PipelineParserTest {
         assertTrue(p.contains("evaluate[0]: expected a mapping with plugin and config, got 12"), p.toString());
         assertTrue(p.stream().anyMatch(x -> x.startsWith("triggers[0].schedule: invalid cron expression \"61 * * * *\"")), p.toString());
         assertTrue(p.stream().anyMatch(x -> x.startsWith("triggers[1].schedule.timezone: unknown time zone \"Mars/Olympus\"")), p.toString());
-        assertTrue(p.stream().anyMatch(x -> x.startsWith("triggers[2]: 'performance' triggers are not available")), p.toString());
+        assertTrue(p.contains("triggers[2].performance: give exactly one of below (for metrics where higher is better) or above (for error metrics)"),
+                p.toString());
     }
 
     @Test
