@@ -51,15 +51,15 @@ public final class Main {
             return server.actualPort();
         }
 
-        /** Stops the server, the platform and Vert.x. */
+        /** Stops the platform (runs end, the database closes), then the server and Vert.x. */
         public void stop() {
+            platform.close();
             try {
                 vertx.close().toCompletionStage().toCompletableFuture().get(Duration.ofSeconds(10).toMillis(),
                         java.util.concurrent.TimeUnit.MILLISECONDS);
             } catch (Exception e) {
                 LOG.debug("vert.x close", e);
             }
-            platform.close();
         }
     }
 

@@ -51,6 +51,8 @@ final class HostStageContext implements StageContext {
         this.scratchRoot = scratchRoot;
         this.cancelled = cancelled;
         this.services = services;
+        // The stage's first lines ride along with its final status unless it runs long enough to flush.
+        this.lastFlush = System.currentTimeMillis();
     }
 
     @Override

@@ -135,6 +135,30 @@ class RolloutTest {
     }
 
     @Test
+    void aShadowAnswersMirroredTrafficThatClientsNeverSee() throws Exception {
+        String steps = ", steps: [100], step_interval: 1s, shadow_fraction: 1.0, shadow_duration: 1500ms";
+        f.save(pipeline("shadowed", "{}", steps));
+        assertEquals("succeeded", f.awaitRun(f.trigger("shadowed"), WAIT).summary().status());
+        // v2 disagrees with v1 on x in (0.5, 0.8]: about 30% of uniformly spread requests.
+        f.save(pipeline("shadowed", "{ fixed: 0.8 }", steps));
+        try (Traffic traffic = new Traffic("shadowed", 2)) {
+            long run = f.trigger("shadowed");
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (f.platform.rollouts().status("shadowed").map(s -> !s.phase().equals("shadow")).orElse(true)) {
+                assertTrue(System.currentTimeMillis() < deadline, "never reached the shadow phase");
+                Thread.sleep(20);
+            }
+            int beforeCompletion = traffic.byNewVersion.get();
+            assertEquals("succeeded", f.awaitRun(run, WAIT).summary().status());
+            assertEquals(0, beforeCompletion, "no client answer came from the shadow");
+        }
+        ShadowComparison.Agreement a = f.platform.shadows().agreement("shadowed").orElseThrow();
+        assertEquals(2, a.version());
+        assertTrue(a.compared() > 50, "compared " + a.compared());
+        assertTrue(a.rate() > 0.55 && a.rate() < 0.85, "agreement " + a.rate());
+    }
+
+    @Test
     void operatorsCanPauseAndPromoteNow() throws Exception {
         String steps = ", steps: [10, 100], step_interval: 60s";
         f.save(pipeline("operated", "{}", steps));

@@ -22,6 +22,8 @@ public class ServingDeployer implements Deployer {
         return ConfigSpec.builder().required("endpoint", SettingType.STRING, "endpoint")
                 .optional("steps", SettingType.NUMBER_LIST, java.util.List.of(100), "traffic steps")
                 .optional("step_interval", SettingType.DURATION, "1s", "step length")
+                .optional("shadow_fraction", SettingType.NUMBER, 0.0, "mirrored share before the steps")
+                .optional("shadow_duration", SettingType.DURATION, "0s", "shadow phase length")
                 .build();
     }
 
@@ -30,7 +32,7 @@ public class ServingDeployer implements Deployer {
         String endpoint = ctx.settings().requireString("endpoint");
         java.util.List<Integer> steps = ctx.settings().<Number>list("steps").stream().map(Number::intValue).toList();
         io.retrainer.api.RolloutPlan plan = new io.retrainer.api.RolloutPlan(steps, ctx.settings().duration("step_interval"),
-                0.05, 5.0, null, 1.0, 1, 0, null);
+                0.05, 5.0, null, 1.0, 1, ctx.settings().number("shadow_fraction"), ctx.settings().duration("shadow_duration"));
         io.retrainer.api.RolloutOutcome o = ctx.hostService(ServingRuntime.class).orElseThrow()
                 .rollout(endpoint, model, plan, (p, m) -> ctx.log().info(m), ctx::isCancelled);
         if (!o.completed()) {
