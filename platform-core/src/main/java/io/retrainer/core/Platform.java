@@ -55,6 +55,7 @@ public final class Platform implements AutoCloseable {
     private final InferenceService inference;
     private final RolloutController rollouts;
     private final ModelAliases aliases;
+    private final io.retrainer.core.serving.ShadowComparison shadows;
     private final PipelineService pipelines;
     private final RunService runs;
     private final RunExecutor executor;
@@ -87,6 +88,8 @@ public final class Platform implements AutoCloseable {
         this.rollouts = new RolloutController(serving, metrics);
         serving.useRollouts(rollouts);
         rollouts.useNotifier(notifier);
+        this.shadows = new io.retrainer.core.serving.ShadowComparison(metrics);
+        serving.addListener(shadows);
         // Gates run on the deploy stage's worker thread, so waiting for the database is allowed there.
         rollouts.useQualityProbe((endpoint, model, version, metric, since) -> Db.await(
                         monitoring.quality().readVersion(endpoint, model, version, metric, since))
@@ -268,6 +271,11 @@ public final class Platform implements AutoCloseable {
                     return null;
                 }, false).onFailure(e -> LOG.error("endpoint {} following {}:{} could not deploy v{}: {}", endpoint, model, alias,
                         version, e.getMessage()))));
+    }
+
+    /** Agreement between shadow and live answers per endpoint. */
+    public io.retrainer.core.serving.ShadowComparison shadows() {
+        return shadows;
     }
 
     /** Model version aliases. */

@@ -112,7 +112,8 @@ final class RunExecution {
                 finish(RunStatus.FAILED, "interrupted: the platform stopped before stage " + step.name());
                 return;
             }
-            if (cancelled.get() || Db.await(s.runs().isCancelRequested(run.id))) {
+            // RunService.cancel sets this flag through the executor's cancel listener, so no query per stage.
+            if (cancelled.get()) {
                 Db.await(s.runs().skipRemaining(run.id, i, "cancelled"));
                 finish(RunStatus.CANCELLED, "cancelled before stage " + step.name());
                 return;
