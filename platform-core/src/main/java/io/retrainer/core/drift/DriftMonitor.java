@@ -184,6 +184,11 @@ public final class DriftMonitor implements PredictionListener, AutoCloseable {
         return profile;
     }
 
+    /** Uses {@code profile} for its version without storing it (benchmarks). */
+    void cache(ReferenceProfile profile) {
+        profiles.put(key(profile.model(), profile.version()), profile);
+    }
+
     // ---- live binning ----------------------------------------------------------------------
 
     @Override
@@ -203,7 +208,11 @@ public final class DriftMonitor implements PredictionListener, AutoCloseable {
         LiveWindow live = entry.live;
         if (live == null) {
             ensureLoading(entry);
-            return;
+            // A profile already in memory (built at registration) gives counters at once; else rows wait for the load.
+            live = entry.live;
+            if (live == null) {
+                return;
+            }
         }
         live.add(batch.inputs(), batch.outputs(), clock.millis());
     }
@@ -270,16 +279,21 @@ public final class DriftMonitor implements PredictionListener, AutoCloseable {
         if (served.isEmpty()) {
             return Optional.empty();
         }
-        String model = served.get().ref().model();
-        int version = served.get().ref().version();
+        return report(endpoint, served.get().ref().model(), served.get().ref().version(), window);
+    }
+
+    /** The drift of {@code model} v{@code version}'s traffic at {@code endpoint} (also when it is not the stable version). */
+    Optional<DriftReport> report(String endpoint, String model, int version, Duration window) {
         EndpointState state = endpoints.computeIfAbsent(endpoint, e -> new EndpointState());
         VersionEntry entry = state.find(model, version);
         if (entry == null) {
             entry = entry(state, model, version);
         }
+        if (entry.live == null) {
+            ensureLoading(entry);
+        }
         LiveWindow live = entry.live;
         if (live == null) {
-            ensureLoading(entry);
             return Optional.empty();
         }
         Duration w = window.compareTo(LiveWindow.LONGEST) > 0 ? LiveWindow.LONGEST : window;
