@@ -44,7 +44,7 @@ class TreeEnsembleEqualityTest {
         Dataset[] parts = TestData.split(TestData.read(file, label, type), 7);
         // Missing values in training too, so that the trees learn default directions both ways.
         Dataset training = TestData.withHoles(parts[0], 0.1, 1);
-        TrainedModel model = TRAINER.train(training, TestStageContext.of(TRAINER.configSpec(), Map.of("threads", 2)));
+        TrainedModel model = TRAINER.train(training, TestStageContext.of(TRAINER.configSpec(), Map.of("threads", 1)));
         assertEquals(objective, model.hyperParameters().get("objective"));
 
         XgbPredictor served = (XgbPredictor) new XgbModelLoader().load(model.artifact());
@@ -67,7 +67,7 @@ class TreeEnsembleEqualityTest {
             double y = ("red".equals(colour) ? 10 : colour == null ? -5 : 0) + (x == null ? 3 : 2 * x) + random.nextGaussian();
             train.addRow(x, colour, y);
         }
-        TrainedModel model = TRAINER.train(train.build(), TestStageContext.of(TRAINER.configSpec(), Map.of("rounds", 30)));
+        TrainedModel model = TRAINER.train(train.build(), TestStageContext.of(TRAINER.configSpec(), Map.of("rounds", 30, "threads", 1)));
         Dataset.Builder inputs = Dataset.builder(schema.withoutLabel());
         for (String colour : new String[] {"red", "green", "purple", null}) {
             for (Double x : new Double[] {-1.0, 0.0, 0.5, null}) {
