@@ -57,7 +57,8 @@ public final class ModelPromotion {
                     .orElseThrow(() -> new IllegalStateException("deployer '" + def.deploy().plugin() + "' of pipeline "
                             + def.name() + " is not loaded"));
             Settings settings = deployer.extension().configSpec().resolve(def.deploy().config(), "deploy.config");
-            var result = deployer.call(() -> deployer.extension().deploy(v.ref(), new OperatorContext(settings, serving)));
+            var result = deployer.call(() -> deployer.extension().deploy(v.ref(), new OperatorContext(settings, serving,
+                    registry.artifactSource())));
             where = result == null ? "" : " to " + result.target();
         }
         ModelVersionView promoted = Db.await(registry.setStage(model, version, ModelStage.PRODUCTION,
@@ -70,11 +71,13 @@ public final class ModelPromotion {
     private static final class OperatorContext implements StageContext {
         private final Settings settings;
         private final ServingService serving;
+        private final io.retrainer.api.ArtifactSource artifacts;
         private Path scratch;
 
-        OperatorContext(Settings settings, ServingService serving) {
+        OperatorContext(Settings settings, ServingService serving, io.retrainer.api.ArtifactSource artifacts) {
             this.settings = settings;
             this.serving = serving;
+            this.artifacts = artifacts;
         }
 
         @Override
@@ -135,7 +138,10 @@ public final class ModelPromotion {
 
         @Override
         public <T> Optional<T> hostService(Class<T> type) {
-            return type == ServingRuntime.class ? Optional.of(type.cast(serving)) : Optional.empty();
+            if (type == ServingRuntime.class) {
+                return Optional.of(type.cast(serving));
+            }
+            return type == io.retrainer.api.ArtifactSource.class ? Optional.of(type.cast(artifacts)) : Optional.empty();
         }
     }
 }

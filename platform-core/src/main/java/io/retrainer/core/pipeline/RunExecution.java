@@ -156,7 +156,7 @@ final class RunExecution {
                     new StageFailure("plugin '" + step.spec().plugin() + "' is no longer loaded"));
             Settings settings = settingsFor(step, ext);
             ctx = new HostStageContext(s.runs(), run.id, position, settings, run.seed, s.scratchRoot(), cancelled,
-                    Map.of(ServingRuntime.class, s.serving()));
+                    Map.of(ServingRuntime.class, s.serving(), io.retrainer.api.ArtifactSource.class, s.registry().artifactSource()));
             Map<String, Object> stageMetrics = perform(step, ext, ctx);
             Db.await(s.runs().stageFinished(run.id, position, "succeeded", ctx.drain(), stageMetrics, null));
             observe(step, "succeeded", t0);

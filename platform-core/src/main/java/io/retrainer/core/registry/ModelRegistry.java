@@ -100,6 +100,11 @@ public final class ModelRegistry {
         });
     }
 
+    /** The host service deployers use to read artifacts and metadata. */
+    public io.retrainer.api.ArtifactSource artifactSource() {
+        return new RegistryArtifactSource(this, artifacts);
+    }
+
     /** Calls {@code listener} after a version became production. */
     public void onProduction(java.util.function.Consumer<ModelVersionView> listener) {
         productionListeners.add(listener);
