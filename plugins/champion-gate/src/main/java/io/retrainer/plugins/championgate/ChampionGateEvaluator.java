@@ -9,6 +9,8 @@ import io.retrainer.api.SettingType;
 import io.retrainer.api.Settings;
 import io.retrainer.api.StageContext;
 import io.retrainer.api.Verdict;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,9 +19,10 @@ import java.util.Optional;
 import org.pf4j.Extension;
 
 /**
- * Promotes the candidate only if it beats the production model (the champion) on one metric by
- * a margin. It computes nothing itself: it compares values an earlier evaluator, such as
- * {@code classification-metrics}, computed for both models on the same holdout.
+ * Promotes the candidate only if it beats the production model (the champion) by a margin on one
+ * metric, or on every one of several metrics. It computes nothing itself: it compares values an
+ * earlier evaluator, such as {@code classification-metrics}, computed for both models on the same
+ * holdout.
  */
 @Extension
 public final class ChampionGateEvaluator implements Evaluator {
@@ -32,7 +35,7 @@ public final class ChampionGateEvaluator implements Evaluator {
 
     @Override
     public String description() {
-        return "Promotes the candidate only if it beats the production model on a metric an earlier evaluator computed.";
+        return "Promotes the candidate only if it beats the production model on one or several metrics an earlier evaluator computed.";
     }
 
     @Override
@@ -40,8 +43,12 @@ public final class ChampionGateEvaluator implements Evaluator {
         return ConfigSpec.builder()
                 .optional("metric", SettingType.STRING, "roc_auc",
                         "Metric to compare, as named by an evaluator listed before this one (e.g. roc_auc, accuracy, log_loss).")
+                .optional("metrics", SettingType.STRING_LIST, null,
+                        "Several metrics to compare instead of metric; the candidate must pass on every one.")
                 .optional("min_improvement", SettingType.NUMBER, 0.0,
-                        "How much better than the champion the candidate must be, in the metric's units.")
+                        "How much better than the champion the candidate must be, in the metric's units (for each metric).")
+                .optional("min_improvements", SettingType.NUMBER_LIST, null,
+                        "One margin per entry of metrics, in the same order, instead of min_improvement.")
                 .choice("direction", "auto", List.of("auto", "higher", "lower"),
                         "Whether higher or lower values are better; auto treats names containing loss, error, mae, rmse, mse or mape as lower-is-better.")
                 .build();
@@ -50,24 +57,55 @@ public final class ChampionGateEvaluator implements Evaluator {
     @Override
     public Evaluation evaluate(EvaluationInput input, StageContext context) {
         Settings settings = context.settings();
-        String metric = settings.requireString("metric");
-        double margin = settings.number("min_improvement");
-        Direction direction = Direction.resolve(settings.requireString("direction"), metric);
+        List<String> metrics = settings.has("metrics") ? settings.<String>list("metrics") : List.of(settings.requireString("metric"));
+        List<Double> margins = margins(settings, metrics);
+        String directionSetting = settings.requireString("direction");
 
-        double candidate = require(input.candidateMetrics(), metric, "candidate");
         Map<String, Double> recorded = new LinkedHashMap<>();
-        recorded.put("gate_candidate_" + metric, candidate);
+        List<String> candidateScores = new ArrayList<>();
+        for (String metric : metrics) {
+            double candidate = require(input.candidateMetrics(), metric, "candidate");
+            recorded.put("gate_candidate_" + metric, candidate);
+            candidateScores.add(metric + " " + format(candidate));
+        }
 
         Verdict verdict;
         if (input.champion().isEmpty()) {
-            verdict = Verdict.promote("no production model yet: first model is promoted (" + metric + " " + format(candidate) + ")");
+            verdict = Verdict.promote("no production model yet: first model is promoted (" + String.join(", ", candidateScores) + ")");
         } else {
-            double champion = require(input.championMetrics(), metric, "champion");
-            recorded.put("gate_champion_" + metric, champion);
-            verdict = compare(metric, direction, candidate, champion, margin);
+            List<String> comparisons = new ArrayList<>();
+            boolean all = true;
+            for (int i = 0; i < metrics.size(); i++) {
+                String metric = metrics.get(i);
+                double champion = require(input.championMetrics(), metric, "champion");
+                recorded.put("gate_champion_" + metric, champion);
+                Verdict one = compare(metric, Direction.resolve(directionSetting, metric), recorded.get("gate_candidate_" + metric),
+                        champion, margins.get(i));
+                all &= one.decision() == Verdict.Decision.PROMOTE;
+                comparisons.add(one.reason());
+            }
+            String reason = String.join("; ", comparisons);
+            verdict = all ? Verdict.promote(reason) : Verdict.reject(reason);
         }
         context.log().info(verdict.decision() + ": " + verdict.reason());
         return new Evaluation(Metrics.of(recorded), Metrics.empty(), Optional.of(verdict));
+    }
+
+    /** The margin for each metric: {@code min_improvements} in order, else {@code min_improvement} for all. */
+    private static List<Double> margins(Settings settings, List<String> metrics) {
+        if (metrics.isEmpty()) {
+            throw new IllegalArgumentException(ID + ": metrics is empty; name at least one metric to compare");
+        }
+        if (!settings.has("min_improvements")) {
+            return Collections.nCopies(metrics.size(), settings.number("min_improvement"));
+        }
+        List<Double> margins = settings.list("min_improvements");
+        if (!settings.has("metrics") || margins.size() != metrics.size()) {
+            throw new IllegalArgumentException(ID + ": min_improvements has " + margins.size() + " entries but there "
+                    + (metrics.size() == 1 ? "is 1 metric" : "are " + metrics.size() + " metrics") + " " + metrics
+                    + "; give one margin per entry of metrics, in the same order, or use min_improvement for all");
+        }
+        return margins;
     }
 
     private static Verdict compare(String metric, Direction direction, double candidate, double champion, double margin) {
@@ -85,7 +123,7 @@ public final class ChampionGateEvaluator implements Evaluator {
         return metrics.get(metric).orElseThrow(() -> new IllegalStateException(ID + ": no '" + metric
                 + "' among the " + which + "'s metrics from earlier evaluators (available: "
                 + (metrics.values().isEmpty() ? "none" : String.join(", ", metrics.values().keySet()))
-                + "); list an evaluator that computes it, such as classification-metrics, before " + ID
+                + "); list an evaluator that computes it, such as classification-metrics or regression-metrics, before " + ID
                 + " in the pipeline's evaluate section"));
     }
 

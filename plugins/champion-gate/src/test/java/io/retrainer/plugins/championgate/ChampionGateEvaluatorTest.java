@@ -123,4 +123,60 @@ class ChampionGateEvaluatorTest {
         Evaluation e = run(Map.of(), Map.of("roc_auc", Double.NaN), Map.of("roc_auc", 0.5));
         assertEquals(Decision.REJECT, e.verdict().orElseThrow().decision());
     }
+
+    @Test
+    void severalMetricsMustAllPassAndTheReasonListsEachComparison() {
+        Map<String, Double> candidate = new LinkedHashMap<>();
+        candidate.put("roc_auc", 0.99);
+        candidate.put("f1_macro", 0.90);
+        Map<String, Double> champion = Map.of("roc_auc", 0.98, "f1_macro", 0.92);
+
+        Evaluation e = run(Map.of("metrics", List.of("roc_auc", "f1_macro")), candidate, champion);
+        assertEquals(Decision.REJECT, e.verdict().orElseThrow().decision());
+        assertEquals("roc_auc 0.9900 >= champion 0.9800 + 0.0000; f1_macro 0.9000 < champion 0.9200 + 0.0000",
+                e.verdict().get().reason());
+        assertEquals(Map.of("gate_candidate_roc_auc", 0.99, "gate_candidate_f1_macro", 0.90,
+                "gate_champion_roc_auc", 0.98, "gate_champion_f1_macro", 0.92), e.candidate().values());
+
+        Evaluation tolerant = run(Map.of("metrics", List.of("roc_auc", "f1_macro"), "min_improvements", List.of(0.0, -0.05)),
+                candidate, champion);
+        assertEquals(Decision.PROMOTE, tolerant.verdict().orElseThrow().decision());
+        assertEquals("roc_auc 0.9900 >= champion 0.9800 + 0.0000; f1_macro 0.9000 >= champion 0.9200 + -0.0500",
+                tolerant.verdict().get().reason());
+    }
+
+    @Test
+    void severalMetricsMixHigherAndLowerIsBetterAndTheSharedMarginAppliesToEach() {
+        // rmse improves by 2 (lower is better), r2 by 0.02: a shared margin of 0.5 is met by rmse only.
+        Map<String, Double> candidate = Map.of("rmse", 50.0, "r2", 0.52);
+        Map<String, Double> champion = Map.of("rmse", 52.0, "r2", 0.50);
+        Evaluation e = run(Map.of("metrics", List.of("rmse", "r2"), "min_improvement", 0.5), candidate, champion);
+        assertEquals(Decision.REJECT, e.verdict().orElseThrow().decision());
+        assertEquals("rmse 50.0000 <= champion 52.0000 - 0.5000; r2 0.5200 < champion 0.5000 + 0.5000", e.verdict().get().reason());
+
+        assertEquals(Decision.PROMOTE, run(Map.of("metrics", "rmse, r2"), candidate, champion).verdict().orElseThrow().decision());
+    }
+
+    @Test
+    void firstModelWithSeveralMetricsIsPromotedWithItsScores() {
+        Evaluation e = run(Map.of("metrics", List.of("rmse", "r2")), Map.of("rmse", 50.0, "r2", 0.5), null);
+        assertEquals(Decision.PROMOTE, e.verdict().orElseThrow().decision());
+        assertEquals("no production model yet: first model is promoted (rmse 50.0000, r2 0.5000)", e.verdict().get().reason());
+    }
+
+    @Test
+    void marginsThatDoNotMatchTheMetricsAreExplained() {
+        Exception e = assertThrows(IllegalArgumentException.class, () -> run(
+                Map.of("metrics", List.of("roc_auc", "f1_macro"), "min_improvements", List.of(0.01)),
+                Map.of("roc_auc", 0.9, "f1_macro", 0.9), null));
+        assertEquals("champion-gate: min_improvements has 1 entries but there are 2 metrics [roc_auc, f1_macro]; give one margin"
+                + " per entry of metrics, in the same order, or use min_improvement for all", e.getMessage());
+    }
+
+    @Test
+    void aMissingOneOfSeveralMetricsNamesIt() {
+        Exception e = assertThrows(IllegalStateException.class, () -> run(Map.of("metrics", List.of("roc_auc", "mae")),
+                Map.of("roc_auc", 0.9), null));
+        assertTrue(e.getMessage().contains("no 'mae' among the candidate's metrics"), e.getMessage());
+    }
 }
