@@ -87,8 +87,9 @@ public final class SliceMetricsEvaluator implements Evaluator {
             verdict = Optional.of(gate(column, metric, slices, candidate, champion, s.number("max_slice_drop"), minRows));
             context.log().info(verdict.get().decision() + ": " + verdict.get().reason());
         }
-        return new Evaluation(metrics(column, metric, slices, candidate, minRows),
-                champion.map(c -> metrics(column, metric, slices, c, minRows)).orElse(Metrics.empty()), verdict);
+        // The host keeps only the candidate's details with the run, so they carry the champion's scores too.
+        return new Evaluation(metrics(column, metric, slices, candidate, champion, minRows),
+                champion.map(c -> metrics(column, metric, slices, c, Optional.empty(), minRows)).orElse(Metrics.empty()), verdict);
     }
 
     /** The metric on each slice; predictions are made once for the whole holdout. */
@@ -165,10 +166,11 @@ public final class SliceMetricsEvaluator implements Evaluator {
     }
 
     /**
-     * The worst slice's score as a value (for gates and dashboards), every slice in the details.
-     * Slices under {@code minRows} count in the details only.
+     * The worst slice's score as a value (for gates and dashboards), every slice in the details,
+     * with the champion's score on it when given. Slices under {@code minRows} count in the details only.
      */
-    private static Metrics metrics(String column, SliceMetric metric, List<Slices.Slice> slices, double[] scores, long minRows) {
+    private static Metrics metrics(String column, SliceMetric metric, List<Slices.Slice> slices, double[] scores,
+                                   Optional<double[]> champion, long minRows) {
         List<Map<String, Object>> rows = new ArrayList<>();
         double worst = Double.NaN;
         for (int k = 0; k < slices.size(); k++) {
@@ -176,6 +178,9 @@ public final class SliceMetricsEvaluator implements Evaluator {
             slice.put("value", slices.get(k).value());
             slice.put("rows", slices.get(k).rows().length);
             slice.put(metric.id, scores[k]);
+            if (champion.isPresent()) {
+                slice.put("champion_" + metric.id, champion.get()[k]);
+            }
             rows.add(slice);
             if (slices.get(k).rows().length >= minRows && (Double.isNaN(worst) || metric.drop(scores[k], worst) > 0)) {
                 worst = scores[k];

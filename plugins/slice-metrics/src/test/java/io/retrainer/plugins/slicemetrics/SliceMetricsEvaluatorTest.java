@@ -79,9 +79,9 @@ class SliceMetricsEvaluatorTest {
     void accuracyPerSliceLargestFirstWithMissingAsItsOwnSlice() {
         Evaluation e = run(Map.of("column", "region"), REGIONS, CANDIDATE, CHAMPION);
         List<Map<String, Object>> candidate = slices(e.candidate());
-        assertEquals(List.of(Map.of("value", "north", "rows", 4, "accuracy", 1.0),
-                Map.of("value", "south", "rows", 3, "accuracy", 1.0 / 3),
-                Map.of("value", "(missing)", "rows", 1, "accuracy", 1.0)), candidate);
+        assertEquals(List.of(Map.of("value", "north", "rows", 4, "accuracy", 1.0, "champion_accuracy", 0.75),
+                Map.of("value", "south", "rows", 3, "accuracy", 1.0 / 3, "champion_accuracy", 1.0),
+                Map.of("value", "(missing)", "rows", 1, "accuracy", 1.0, "champion_accuracy", 1.0)), candidate);
         assertEquals(List.of(0.75, 1.0, 1.0), slices(e.champion()).stream().map(s -> s.get("accuracy")).toList());
         // the (missing) slice has 1 row, under min_slice_rows 10 — and so are the others: no worst value at all
         assertTrue(e.candidate().values().isEmpty(), e.candidate().values().toString());
@@ -142,8 +142,8 @@ class SliceMetricsEvaluatorTest {
         Predictor candidate = values(12, 5, 17, 99);
         Predictor champion = values(11, 6, 21, 99);
         Evaluation rmse = run(Map.of("column", "sex", "min_slice_rows", 1, "max_slice_drop", 1.0), holdout, candidate, champion);
-        assertEquals(List.of(Map.of("value", "1", "rows", 2, "rmse", Math.sqrt(6.5)), Map.of("value", "2", "rows", 1, "rmse", 0.0)),
-                slices(rmse.candidate()));
+        assertEquals(List.of(Map.of("value", "1", "rows", 2, "rmse", Math.sqrt(6.5), "champion_rmse", 1.0),
+                Map.of("value", "2", "rows", 1, "rmse", 0.0, "champion_rmse", 1.0)), slices(rmse.candidate()));
         assertEquals(Map.of("slice_worst_rmse", Math.sqrt(6.5)), rmse.candidate().values());
         // sex=1 is worse by √6.5 − 1 = 1.5495 > 1: lower is better for rmse
         assertEquals(Decision.REJECT, rmse.verdict().orElseThrow().decision());
