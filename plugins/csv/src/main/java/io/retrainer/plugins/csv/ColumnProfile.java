@@ -13,6 +13,7 @@ final class ColumnProfile {
     private final Set<Double> distinct = new HashSet<>();
     private String firstText;
     private long firstTextLine;
+    private String firstTextFile;
 
     /** Takes one non-missing value of the current record of {@code rows}. */
     void observe(String raw, CsvRows rows) {
@@ -24,6 +25,7 @@ final class ColumnProfile {
             numeric = false;
             firstText = raw;
             firstTextLine = rows.line();
+            firstTextFile = rows.shownPath();
             return;
         }
         if (wholeNumbers && v != Math.rint(v)) {
@@ -44,8 +46,14 @@ final class ColumnProfile {
         return numeric && wholeNumbers && distinct.size() <= MAX_CLASS_CODES;
     }
 
-    /** The first value that is not a number, with its line, for messages; {@code null} if numeric. */
-    String firstTextWithLine() {
-        return firstText == null ? null : "'" + firstText + "' on line " + firstTextLine;
+    /**
+     * The first value that is not a number, with its line (and file, if {@code withFile}), for
+     * messages; {@code null} if numeric.
+     */
+    String firstTextWithLine(boolean withFile) {
+        if (firstText == null) {
+            return null;
+        }
+        return "'" + firstText + "' on line " + firstTextLine + (withFile ? " of " + firstTextFile : "");
     }
 }

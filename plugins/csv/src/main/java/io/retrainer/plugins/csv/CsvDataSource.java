@@ -7,16 +7,16 @@ import io.retrainer.api.Settings;
 import io.retrainer.api.SettingType;
 import io.retrainer.api.StageContext;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.pf4j.Extension;
 
 /**
- * Reads a CSV file with a header row. Column types are inferred (numeric if every present value is
- * a number, categorical otherwise), except the label, whose type also follows the {@code task}
- * setting, and the columns named as timestamps. The fingerprint is the SHA-256 of the file bytes.
+ * Reads a CSV file with a header row, or every CSV file in a directory or matching a glob (one
+ * header shared by all), gzip-compressed or not. Column types are inferred (numeric if every
+ * present value is a number, categorical otherwise), except the label, whose type also follows the
+ * {@code task} setting, and the columns named as timestamps. The fingerprint is the SHA-256 of the
+ * file's (decompressed) bytes, or for a set of files the SHA-256 over each file's name and content hash.
  */
 @Extension
 public final class CsvDataSource implements DataSource {
@@ -29,14 +29,16 @@ public final class CsvDataSource implements DataSource {
 
     @Override
     public String description() {
-        return "Reads a CSV file with a header row, inferring column types.";
+        return "Reads a CSV file with a header row (or a directory or glob of them, gzip or not), inferring column types.";
     }
 
     @Override
     public ConfigSpec configSpec() {
         return ConfigSpec.builder()
                 .required("path", SettingType.STRING,
-                        "CSV file to read; a relative path is resolved against the platform's working directory.")
+                        "CSV file to read, or a directory (all *.csv and *.csv.gz in it, by name), or a glob such as "
+                                + "data/2026-*.csv.gz; .gz files are decompressed; a relative path is resolved against the "
+                                + "platform's working directory.")
                 .required("label", SettingType.STRING, "Column the model learns to predict.")
                 .optional("columns", SettingType.STRING_LIST, null,
                         "Feature columns to keep (the label is always kept); all columns when not given.")
@@ -54,13 +56,12 @@ public final class CsvDataSource implements DataSource {
         return new CsvLoader(CsvOptions.from(context.settings()), context).load();
     }
 
-    /** The file's size and modification time: cheap, and changes whenever the file is rewritten. */
+    /**
+     * The file's size and modification time, or for a directory or glob a hash over every file's
+     * name, size and modification time: cheap, and changes whenever a file is added, removed or rewritten.
+     */
     @Override
     public Optional<String> changeToken(Settings settings) throws IOException {
-        return Optional.of(token(CsvOptions.from(settings).file()));
-    }
-
-    static String token(Path file) throws IOException {
-        return Files.size(file) + "@" + Files.getLastModifiedTime(file).toMillis();
+        return Optional.of(CsvOptions.from(settings).files().token());
     }
 }

@@ -5,13 +5,13 @@ import io.retrainer.api.ColumnType;
 import io.retrainer.api.Dataset;
 import io.retrainer.api.Schema;
 import io.retrainer.api.StageContext;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
@@ -21,9 +21,11 @@ import java.util.concurrent.CancellationException;
 import java.util.stream.IntStream;
 
 /**
- * Loads one CSV file in two streaming passes: the first checks the structure and infers each
- * column's type, the second converts the values. Two passes over the file cost far less memory
+ * Loads a CSV file, or a set of them sharing one header, in two streaming passes: the first
+ * checks the structure and infers each column's type, the second converts the values. Two passes
+ * over the data cost far less memory
  * than holding every cell as text until the types are known, which matters at millions of rows.
+ * Gzip files are decompressed on the fly in both passes.
  */
 final class CsvLoader {
     private static final int REPORT_EVERY = 10_000;
@@ -44,71 +46,108 @@ final class CsvLoader {
     }
 
     Dataset load() throws IOException {
-        if (!Files.isRegularFile(options.file())) {
-            throw new IOException("csv: file " + options.shownPath() + " not found (looked at " + options.file() + ")");
+        CsvFiles files = options.files();
+        if (files.files().isEmpty()) {
+            throw new IOException("csv: no " + (CsvFiles.isGlob(options.shownPath()) ? "files match " + options.shownPath()
+                    : "*.csv or *.csv.gz files in directory " + options.shownPath()) + " (looked at " + files.pattern() + ")");
         }
-        String tokenBefore = CsvDataSource.token(options.file());
-        Plan plan = inferPlan();
-        Dataset data = read(plan);
-        if (!tokenBefore.equals(CsvDataSource.token(options.file()))) {
+        for (CsvFiles.CsvFile f : files.files()) {
+            if (!Files.isRegularFile(f.path())) {
+                throw new IOException("csv: file " + f.shownPath() + " not found (looked at " + f.path() + ")");
+            }
+        }
+        String tokenBefore = files.token();
+        Plan plan = inferPlan(files);
+        Dataset data = read(plan, files);
+        if (!tokenBefore.equals(files.token())) {
             throw new IOException(options.shownPath() + " changed while it was being loaded; run again once it is complete");
         }
-        context.log().info("loaded " + data.rowCount() + " rows, " + plan.schema().columns().size()
-                + " columns from " + options.shownPath());
+        String from = files.multi() ? files.files().size() + " file(s) at " + options.shownPath() : options.shownPath();
+        context.log().info("loaded " + data.rowCount() + " rows, " + plan.schema().columns().size() + " columns from " + from);
         context.progress(1.0, "loaded " + data.rowCount() + " rows");
         return data;
     }
 
-    private Plan inferPlan() throws IOException {
-        long size = Math.max(1, Files.size(options.file()));
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(options.file()));
-             CsvRows rows = new CsvRows(in, options.shownPath(), options.delimiter())) {
-            List<String> header = rows.header();
-            int[] kept = keptColumns(header);
-            ColumnProfile[] profiles = new ColumnProfile[kept.length];
-            for (int k = 0; k < kept.length; k++) {
-                profiles[k] = new ColumnProfile();
-            }
-            int count = 0;
-            for (String[] fields = rows.nextFields(); fields != null; fields = rows.nextFields()) {
-                for (int k = 0; k < kept.length; k++) {
-                    String raw = fields[kept[k]];
-                    if (!Values.isMissing(raw)) {
-                        profiles[k].observe(raw, rows);
+    private Plan inferPlan(CsvFiles files) throws IOException {
+        long size = files.totalBytes();
+        long[] bytesRead = {0};
+        List<String> header = null;
+        String headerFile = null;
+        int[] kept = null;
+        ColumnProfile[] profiles = null;
+        int count = 0;
+        for (CsvFiles.CsvFile file : files.files()) {
+            try (InputStream in = file.open(bytesRead);
+                 CsvRows rows = new CsvRows(in, file.shownPath(), options.delimiter())) {
+                if (header == null) {
+                    header = rows.header();
+                    headerFile = file.shownPath();
+                    kept = keptColumns(header, headerFile);
+                    profiles = new ColumnProfile[kept.length];
+                    for (int k = 0; k < kept.length; k++) {
+                        profiles[k] = new ColumnProfile();
+                    }
+                } else if (!header.equals(rows.header())) {
+                    throw new IOException("csv: " + file.shownPath() + " has the header " + rows.header() + " but "
+                            + headerFile + " has " + header + "; every file at " + options.shownPath() + " must have the same columns in the same order");
+                }
+                for (String[] fields = rows.nextFields(); fields != null; fields = rows.nextFields()) {
+                    for (int k = 0; k < kept.length; k++) {
+                        String raw = fields[kept[k]];
+                        if (!Values.isMissing(raw)) {
+                            profiles[k].observe(raw, rows);
+                        }
+                    }
+                    if (++count % REPORT_EVERY == 0) {
+                        checkCancelled();
+                        context.progress(0.5 * Math.min(1.0, (double) bytesRead[0] / size), "checked " + count + " rows");
                     }
                 }
-                if (++count % REPORT_EVERY == 0) {
-                    checkCancelled();
-                    context.progress(0.5 * rows.characterPosition() / size, "checked " + count + " rows");
-                }
             }
-            if (count == 0) {
-                throw new IOException(options.shownPath() + " has a header but no data rows");
-            }
-            return plan(header, kept, profiles, count);
         }
+        if (count == 0) {
+            throw new IOException(options.shownPath() + " has a header but no data rows");
+        }
+        return plan(header, kept, profiles, count, files.multi());
     }
 
-    private Dataset read(Plan plan) throws IOException {
-        MessageDigest sha256 = sha256();
+    /**
+     * Converts the values. The fingerprint of one file is the SHA-256 of its (decompressed) bytes,
+     * as it always was; for a directory or glob it is the SHA-256 over each file's name and content
+     * hash in reading order, so renaming, adding or removing a file changes it too.
+     */
+    private Dataset read(Plan plan, CsvFiles files) throws IOException {
+        MessageDigest overall = CsvFiles.sha256();
         Dataset.Builder builder = Dataset.builder(plan.schema());
         int width = plan.sourceIndex().length;
-        try (InputStream in = new DigestInputStream(new BufferedInputStream(Files.newInputStream(options.file())), sha256);
-             CsvRows rows = new CsvRows(in, options.shownPath(), options.delimiter())) {
-            for (String[] fields = rows.nextFields(); fields != null; fields = rows.nextFields()) {
-                Object[] row = new Object[width];
-                for (int k = 0; k < width; k++) {
-                    String raw = fields[plan.sourceIndex()[k]];
-                    row[k] = Values.isMissing(raw) ? null : convert(raw, plan.conversions()[k], plan.schema().columns().get(k), rows);
+        long[] bytesRead = {0};
+        for (CsvFiles.CsvFile file : files.files()) {
+            MessageDigest sha256 = CsvFiles.sha256();
+            try (InputStream in = new DigestInputStream(file.open(bytesRead), sha256);
+                 CsvRows rows = new CsvRows(in, file.shownPath(), options.delimiter())) {
+                for (String[] fields = rows.nextFields(); fields != null; fields = rows.nextFields()) {
+                    Object[] row = new Object[width];
+                    for (int k = 0; k < width; k++) {
+                        String raw = fields[plan.sourceIndex()[k]];
+                        row[k] = Values.isMissing(raw) ? null : convert(raw, plan.conversions()[k], plan.schema().columns().get(k), rows);
+                    }
+                    builder.addRow(row);
+                    if (builder.size() % REPORT_EVERY == 0) {
+                        checkCancelled();
+                        context.progress(0.5 + 0.5 * builder.size() / plan.rows(), "read " + builder.size() + " rows");
+                    }
                 }
-                builder.addRow(row);
-                if (builder.size() % REPORT_EVERY == 0) {
-                    checkCancelled();
-                    context.progress(0.5 + 0.5 * builder.size() / plan.rows(), "read " + builder.size() + " rows");
-                }
+                // The parser may stop at the last record before the stream's end (a trailing blank
+                // line); the content hash must cover every byte.
+                in.transferTo(OutputStream.nullOutputStream());
             }
+            if (!files.multi()) {
+                return builder.fingerprint(HexFormat.of().formatHex(sha256.digest())).build();
+            }
+            String entry = file.path().getFileName() + "\t" + HexFormat.of().formatHex(sha256.digest()) + "\n";
+            overall.update(entry.getBytes(StandardCharsets.UTF_8));
         }
-        return builder.fingerprint(HexFormat.of().formatHex(sha256.digest())).build();
+        return builder.fingerprint(HexFormat.of().formatHex(overall.digest())).build();
     }
 
     private static Object convert(String raw, Conversion conversion, Column column, CsvRows rows) throws IOException {
@@ -137,11 +176,11 @@ final class CsvLoader {
     }
 
     /** Positions in the file of the columns to keep, in file order; checks every named column exists. */
-    private int[] keptColumns(List<String> header) throws IOException {
+    private int[] keptColumns(List<String> header, String file) throws IOException {
         Set<String> wanted = new LinkedHashSet<>(options.columns());
         List<String> unknown = new ArrayList<>();
         if (!header.contains(options.label())) {
-            throw new IOException("csv: label column '" + options.label() + "' is not in " + options.shownPath()
+            throw new IOException("csv: label column '" + options.label() + "' is not in " + file
                     + " (available: " + String.join(", ", header) + ")");
         }
         for (String name : options.columns()) {
@@ -155,7 +194,7 @@ final class CsvLoader {
             }
         }
         if (!unknown.isEmpty()) {
-            throw new IOException("csv: column(s) " + String.join(", ", unknown) + " not in " + options.shownPath()
+            throw new IOException("csv: column(s) " + String.join(", ", unknown) + " not in " + file
                     + " (available: " + String.join(", ", header) + ")");
         }
         return IntStream.range(0, header.size())
@@ -163,7 +202,7 @@ final class CsvLoader {
                 .toArray();
     }
 
-    private Plan plan(List<String> header, int[] kept, ColumnProfile[] profiles, int rows) throws IOException {
+    private Plan plan(List<String> header, int[] kept, ColumnProfile[] profiles, int rows, boolean multi) throws IOException {
         List<Column> columns = new ArrayList<>();
         Conversion[] conversions = new Conversion[kept.length];
         for (int k = 0; k < kept.length; k++) {
@@ -171,7 +210,7 @@ final class CsvLoader {
             ColumnProfile p = profiles[k];
             Conversion c;
             if (name.equals(options.label())) {
-                c = labelConversion(name, p);
+                c = labelConversion(name, p, multi);
             } else if (options.timestampColumns().contains(name)) {
                 c = Conversion.TIMESTAMP;
             } else {
@@ -187,7 +226,7 @@ final class CsvLoader {
         return new Plan(new Schema(columns, options.label()), kept, conversions, rows);
     }
 
-    private Conversion labelConversion(String name, ColumnProfile p) throws IOException {
+    private Conversion labelConversion(String name, ColumnProfile p, boolean multi) throws IOException {
         if (options.timestampColumns().contains(name)) {
             throw new IOException("csv: the label '" + name + "' cannot be a timestamp column");
         }
@@ -195,7 +234,7 @@ final class CsvLoader {
             case "regression":
                 if (!p.numeric()) {
                     throw new IOException("csv: task is regression but label '" + name + "' in " + options.shownPath()
-                            + " is not numeric: " + p.firstTextWithLine());
+                            + " is not numeric: " + p.firstTextWithLine(multi));
                 }
                 return Conversion.NUMBER;
             case "classification":
@@ -211,14 +250,6 @@ final class CsvLoader {
     private void checkCancelled() {
         if (context.isCancelled()) {
             throw new CancellationException("csv: loading " + options.shownPath() + " was cancelled");
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime must provide SHA-256", e);
         }
     }
 }

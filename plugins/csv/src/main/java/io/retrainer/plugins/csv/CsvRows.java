@@ -1,5 +1,6 @@
 package io.retrainer.plugins.csv;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -11,6 +12,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.ZipException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -51,6 +53,11 @@ final class CsvRows implements AutoCloseable {
         this.header = headerNames(new ArrayList<>(first.toList()));
     }
 
+    /** The file as messages name it. */
+    String shownPath() {
+        return shownPath;
+    }
+
     /** The column names from the header row. */
     List<String> header() {
         return header;
@@ -65,11 +72,6 @@ final class CsvRows implements AutoCloseable {
         // field holds line breaks, and the start is where an operator looks in an editor. Worked out
         // only when asked, because it means scanning every value.
         return currentEndLine - lineBreaks(current);
-    }
-
-    /** How far into the file the current record starts, in characters; for progress reports. */
-    long characterPosition() {
-        return current.getCharacterPosition();
     }
 
     /**
@@ -106,6 +108,10 @@ final class CsvRows implements AutoCloseable {
             Matcher m = START_LINE.matcher(String.valueOf(e.getCause().getMessage()));
             failedLine = m.find() ? Long.parseLong(m.group(1)) : linesBefore + 1;
             String detail = e.getCause().getMessage().replaceFirst("^\\(startline \\d+\\)\\s*", "");
+            if (e.getCause() instanceof ZipException || e.getCause() instanceof EOFException) {
+                // Raised by GZIPInputStream underneath the parser: the compressed data, not the CSV, is broken.
+                throw error("truncated or corrupt gzip data (" + detail + ")");
+            }
             throw error(detail.startsWith("EOF reached before encapsulated token finished")
                     ? "unterminated quoted field (a \" opened here is never closed)" : "malformed CSV: " + detail);
         }

@@ -11,14 +11,18 @@ import io.retrainer.api.Dataset;
 import io.retrainer.api.Task;
 import io.retrainer.api.testing.TestStageContext;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -210,5 +214,192 @@ class CsvDataSourceTest {
         Path file = write("q.csv", "name;y\n\"Smith; John \"\"JJ\"\"\";a\nplain;b\n");
         Dataset data = load(file.toString(), "y", "delimiter", ";");
         assertEquals("Smith; John \"JJ\"", data.string(0, 0));
+    }
+
+    // --- directories, globs and gzip ---
+
+    /** Writes {@code lines} (header first) to {@code file}, gzip-compressed if its name ends in .gz. */
+    private static Path writeLines(Path file, List<String> lines) throws IOException {
+        Files.createDirectories(file.getParent());
+        byte[] bytes = (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8);
+        if (file.toString().endsWith(".gz")) {
+            try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
+                out.write(bytes);
+            }
+        } else {
+            Files.write(file, bytes);
+        }
+        return file;
+    }
+
+    /** breast_cancer.csv cut into three files: rows 1-200, 201-400, 401-569, each with the header. */
+    private Path splitBreastCancer(Path target, String... names) throws IOException {
+        List<String> lines = Files.readAllLines(Path.of(BREAST_CANCER));
+        String header = lines.get(0);
+        int[] cuts = {1, 201, 401, lines.size()};
+        for (int i = 0; i < 3; i++) {
+            List<String> part = new ArrayList<>();
+            part.add(header);
+            part.addAll(lines.subList(cuts[i], cuts[i + 1]));
+            writeLines(target.resolve(names[i]), part);
+        }
+        return target;
+    }
+
+    private static void assertSameRows(Dataset expected, Dataset actual) {
+        assertEquals(expected.schema(), actual.schema());
+        assertEquals(expected.rowCount(), actual.rowCount());
+        for (int r = 0; r < expected.rowCount(); r++) {
+            for (int c = 0; c < expected.schema().columns().size(); c++) {
+                assertEquals(expected.value(c, r), actual.value(c, r), "row " + r + " column " + c);
+            }
+        }
+    }
+
+    @Test
+    void directoryReadsEveryCsvAndGzipFileSortedByName() throws Exception {
+        // a < b < c keeps the original row order; upper-case .CSV counts too
+        Path data = splitBreastCancer(dir.resolve("data"), "part-a.csv", "part-b.csv.gz", "part-c.CSV");
+        Files.writeString(data.resolve("notes.txt"), "not data");
+        Files.writeString(data.resolve(".part-d.csv"), "half,written");
+        Files.createDirectories(data.resolve("sub.csv"));
+
+        TestStageContext context = context(data.toString(), "diagnosis");
+        Dataset all = source.load(context);
+
+        assertSameRows(load(BREAST_CANCER, "diagnosis"), all);
+        assertTrue(context.logLines().contains("INFO loaded 569 rows, 31 columns from 3 file(s) at " + data), context.logLines().toString());
+    }
+
+    @Test
+    void filesAreReadInNameOrder() throws Exception {
+        // the first rows of the data set go into the file whose name sorts last
+        Path data = splitBreastCancer(dir.resolve("data"), "z.csv", "m.csv", "a.csv");
+        Dataset all = load(data.toString(), "diagnosis");
+        Dataset original = load(BREAST_CANCER, "diagnosis");
+        int radius = all.schema().indexOf("mean_radius");
+        assertEquals(original.number(radius, 400), all.number(radius, 0));
+        assertEquals(original.number(radius, 0), all.number(radius, 369));
+    }
+
+    @Test
+    void globSelectsMatchingFilesOnly() throws Exception {
+        Path data = splitBreastCancer(dir.resolve("data"), "2026-01.csv.gz", "2026-02.csv.gz", "2025-12.csv.gz");
+        Dataset only2026 = load(data + "/2026-*.csv.gz", "diagnosis");
+        assertEquals(200 + 200, only2026.rowCount());
+
+        Dataset nested = load(dir + "/**/2025-*.csv.gz", "diagnosis");
+        assertEquals(169, nested.rowCount());
+
+        String message = assertThrows(Exception.class, () -> load(data + "/2027-*.csv", "diagnosis")).getMessage();
+        assertTrue(message.startsWith("csv: no files match " + data + "/2027-*.csv"), message);
+    }
+
+    @Test
+    void relativeGlobNamesFilesRelativelyInMessages() throws Exception {
+        Path data = Path.of("target", "csv-test-" + System.nanoTime());
+        try {
+            writeLines(data.resolve("a.csv"), List.of("x,y", "1,a", "2,b"));
+            writeLines(data.resolve("b.csv"), List.of("x,y", "3,a", "4"));
+            String message = assertThrows(Exception.class, () -> load(data + "/*.csv", "y")).getMessage();
+            assertEquals(data.resolve("b.csv") + " line 3: expected 2 fields, found 1", message);
+        } finally {
+            for (String name : List.of("a.csv", "b.csv")) {
+                Files.deleteIfExists(data.resolve(name));
+            }
+            Files.deleteIfExists(data);
+        }
+    }
+
+    @Test
+    void gzipFileHasTheFingerprintOfItsContent() throws Exception {
+        List<String> lines = Files.readAllLines(Path.of(BREAST_CANCER));
+        Path plain = writeLines(dir.resolve("bc.csv"), lines);
+        Path gz = writeLines(dir.resolve("bc.csv.gz"), lines);
+        Dataset fromPlain = load(plain.toString(), "diagnosis");
+        Dataset fromGz = load(gz.toString(), "diagnosis");
+        assertSameRows(fromPlain, fromGz);
+        assertEquals(fromPlain.fingerprint(), fromGz.fingerprint());
+        assertTrue(Files.size(gz) < Files.size(plain) / 2, "the test file really is compressed");
+    }
+
+    @Test
+    void errorsInLaterFilesNameThatFileAndLine() throws Exception {
+        Path data = dir.resolve("data");
+        writeLines(data.resolve("1.csv"), List.of("x,y", "1,a", "2,b"));
+        writeLines(data.resolve("2.csv.gz"), List.of("x,y", "3,a", "4,b,extra"));
+        assertEquals(data.resolve("2.csv.gz") + " line 3: expected 2 fields, found 3", loadFailure(data, "y"));
+
+        Files.delete(data.resolve("2.csv.gz"));
+        writeLines(data.resolve("2.csv"), List.of("x,y", "3,a", "oops,b"));
+        String message = loadFailure(data, "x", "task", "regression");
+        assertTrue(message.endsWith("is not numeric: 'oops' on line 3 of " + data.resolve("2.csv")), message);
+    }
+
+    @Test
+    void aFileWithAnotherHeaderIsNamed() throws Exception {
+        Path data = dir.resolve("data");
+        writeLines(data.resolve("1.csv"), List.of("x,y", "1,a"));
+        writeLines(data.resolve("2.csv"), List.of("x,z", "1,a"));
+        String message = loadFailure(data, "y");
+        assertTrue(message.startsWith("csv: " + data.resolve("2.csv") + " has the header [x, z] but " + data.resolve("1.csv")
+                + " has [x, y]"), message);
+    }
+
+    @Test
+    void corruptGzipIsNamed() throws Exception {
+        Path data = dir.resolve("data");
+        writeLines(data.resolve("1.csv"), List.of("x,y", "1,a"));
+        Files.writeString(data.resolve("2.csv.gz"), "x,y\n1,a\n");
+        String message = loadFailure(data, "y");
+        assertTrue(message.startsWith(data.resolve("2.csv.gz") + " is named .gz but is not gzip data"), message);
+
+        Path truncated = writeLines(dir.resolve("t.csv.gz"), Files.readAllLines(Path.of(BREAST_CANCER)));
+        byte[] bytes = Files.readAllBytes(truncated);
+        Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        message = loadFailure(truncated, "diagnosis");
+        assertTrue(message.startsWith(truncated + " line ") && message.contains("truncated or corrupt gzip data"), message);
+    }
+
+    @Test
+    void emptyDirectoryIsExplainedButHasAChangeToken() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("empty"));
+        String message = loadFailure(data, "y");
+        assertTrue(message.startsWith("csv: no *.csv or *.csv.gz files in directory " + data), message);
+        assertEquals("0 files:" + "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+                source.changeToken(context(data.toString(), "y").settings()).orElseThrow());
+    }
+
+    @Test
+    void fingerprintAndChangeTokenCoverEveryFile() throws Exception {
+        Path data = splitBreastCancer(dir.resolve("data"), "a.csv", "b.csv.gz", "c.csv");
+        String first = load(data.toString(), "diagnosis").fingerprint();
+        String token = source.changeToken(context(data.toString(), "diagnosis").settings()).orElseThrow();
+        assertTrue(first.matches("[0-9a-f]{64}"), first);
+        assertEquals(first, load(data.toString(), "diagnosis").fingerprint());
+        assertEquals(token, source.changeToken(context(data.toString(), "diagnosis").settings()).orElseThrow());
+        // a different split of the same rows is different lineage: the set of files differs
+        assertNotEquals(load(BREAST_CANCER, "diagnosis").fingerprint(), first);
+
+        // a renamed file changes the fingerprint (names are part of it) and the token
+        Files.move(data.resolve("c.csv"), data.resolve("d.csv"));
+        String renamed = load(data.toString(), "diagnosis").fingerprint();
+        String renamedToken = source.changeToken(context(data.toString(), "diagnosis").settings()).orElseThrow();
+        assertNotEquals(first, renamed);
+        assertNotEquals(token, renamedToken);
+
+        // new rows in one file change both
+        Files.writeString(data.resolve("d.csv"), Files.readAllLines(Path.of(BREAST_CANCER)).get(5) + "\n", StandardOpenOption.APPEND);
+        String grown = load(data.toString(), "diagnosis").fingerprint();
+        String grownToken = source.changeToken(context(data.toString(), "diagnosis").settings()).orElseThrow();
+        assertNotEquals(renamed, grown);
+        assertNotEquals(renamedToken, grownToken);
+
+        // a new file changes both
+        writeLines(data.resolve("e.csv.gz"), List.of(Files.readAllLines(Path.of(BREAST_CANCER)).get(0),
+                Files.readAllLines(Path.of(BREAST_CANCER)).get(7)));
+        assertEquals(571, load(data.toString(), "diagnosis").rowCount());
+        assertNotEquals(grown, load(data.toString(), "diagnosis").fingerprint());
+        assertNotEquals(grownToken, source.changeToken(context(data.toString(), "diagnosis").settings()).orElseThrow());
     }
 }
