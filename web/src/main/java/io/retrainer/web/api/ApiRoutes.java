@@ -144,13 +144,19 @@ public final class ApiRoutes {
             } else if (ar.failed()) {
                 ApiErrors.respond(ctx, ar.cause());
             } else {
-                send(ctx, 200, array(ar.result(), JsonViews::version));
+                platform.aliases().aliases(name).onComplete(aliases -> {
+                    java.util.Map<String, Integer> byAlias = aliases.succeeded() ? aliases.result() : java.util.Map.of();
+                    send(ctx, 200, array(ar.result(), v -> withAliases(JsonViews.version(v), byAlias, v.version())));
+                });
             }
         });
     }
 
     private void getVersion(RoutingContext ctx) {
-        reply(ctx, 200, platform.registry().version(ctx.pathParam("name"), intParam(ctx, "version")), JsonViews::version);
+        String name = ctx.pathParam("name");
+        int version = intParam(ctx, "version");
+        reply(ctx, 200, platform.registry().version(name, version).compose(v -> platform.aliases().aliases(name)
+                .map(aliases -> withAliases(JsonViews.version(v), aliases, version))), json -> json);
     }
 
     private void promote(RoutingContext ctx) {
@@ -166,6 +172,16 @@ public final class ApiRoutes {
 
     private void listEndpoints(RoutingContext ctx) {
         send(ctx, 200, array(platform.serving().endpoints(), JsonViews::endpoint));
+    }
+
+    private static JsonObject withAliases(JsonObject version, java.util.Map<String, Integer> aliases, int number) {
+        JsonArray names = new JsonArray();
+        aliases.forEach((alias, v) -> {
+            if (v == number) {
+                names.add(alias);
+            }
+        });
+        return version.put("aliases", names);
     }
 
     private static <T> void reply(RoutingContext ctx, int status, Future<T> future, Function<T, Object> render) {
