@@ -136,6 +136,7 @@ public final class Platform implements AutoCloseable {
         plugins.loadAll();
         long refused = plugins.plugins().stream().filter(p -> "refused".equals(p.state())).count();
         metrics.plugins(plugins.startedCount(), refused);
+        plugins.onChange(() -> metrics.plugins(plugins.startedCount(), plugins.refusedCount()));
         LOG.info("plugins: {} loaded from {}{}", plugins.startedCount(), config.pluginsDir().toAbsolutePath(),
                 refused == 0 ? "" : ", " + refused + " refused (see above)");
         Platform p = new Platform(config, vertx, database, plugins, metrics);

@@ -23,7 +23,7 @@ public final class ConfigLoader {
     private static final List<String> KEYS = List.of(PlatformConfig.HOST, PlatformConfig.PORT, PlatformConfig.DATA_DIR,
             PlatformConfig.DB_URL, PlatformConfig.PLUGINS_DIR, PlatformConfig.MAX_PARALLEL_RUNS,
             PlatformConfig.STAGE_TIMEOUT, PlatformConfig.DEMO, PlatformConfig.WEBHOOKS, PlatformConfig.PREDICTION_LOG_CAPACITY,
-            PlatformConfig.PREDICTION_RETENTION);
+            PlatformConfig.PREDICTION_RETENTION, PlatformConfig.PLUGIN_UPLOAD, PlatformConfig.ADMIN_TOKEN);
 
     private ConfigLoader() {
     }
@@ -57,7 +57,14 @@ public final class ConfigLoader {
         if (home != null && !home.isBlank()) {
             // An installation's own plugins/ is the default, wherever it is started from.
             d = new PlatformConfig(d.host(), d.port(), d.dataDir(), d.dbUrl(), Path.of(home, "plugins"), d.maxParallelRuns(),
-                    d.stageTimeout(), d.demo(), d.webhooks(), d.predictionLogCapacity(), d.predictionRetention());
+                    d.stageTimeout(), d.demo(), d.webhooks(), d.predictionLogCapacity(), d.predictionRetention(),
+                    d.pluginUpload(), d.adminToken());
+        }
+        boolean upload = bool(values, PlatformConfig.PLUGIN_UPLOAD, d.pluginUpload());
+        String token = emptyToNull(str(values, PlatformConfig.ADMIN_TOKEN, d.adminToken()));
+        if (upload && token == null) {
+            throw new ConfigException(values.get(PlatformConfig.PLUGIN_UPLOAD)[1] + ": plugin-upload is on but no admin-token is set "
+                    + "(--admin-token or RETRAINER_ADMIN_TOKEN); uploads need it");
         }
         return new PlatformConfig(
                 str(values, PlatformConfig.HOST, d.host()),
@@ -70,7 +77,8 @@ public final class ConfigLoader {
                 bool(values, PlatformConfig.DEMO, d.demo()),
                 list(values, PlatformConfig.WEBHOOKS, d.webhooks()),
                 integer(values, PlatformConfig.PREDICTION_LOG_CAPACITY, d.predictionLogCapacity(), 100, 100_000_000),
-                duration(values, PlatformConfig.PREDICTION_RETENTION, d.predictionRetention()));
+                duration(values, PlatformConfig.PREDICTION_RETENTION, d.predictionRetention()),
+                upload, token);
     }
 
     private static Map<String, String> parseArgs(String[] args) {

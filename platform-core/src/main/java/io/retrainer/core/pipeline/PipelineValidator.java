@@ -54,8 +54,9 @@ public final class PipelineValidator {
         Optional<LoadedExtension<RetrainerExtension>> ext = plugins.find(kind, stage.plugin());
         if (ext.isEmpty()) {
             List<String> available = plugins.ids(kind);
-            problems.add(stage.path() + ".plugin: no " + kind.label() + " called '" + stage.plugin() + "' is loaded"
-                    + (available.isEmpty() ? " (none are)" : " (available: " + String.join(", ", available) + ")"));
+            problems.add(stage.path() + ".plugin: " + plugins.whyUnavailable(kind, stage.plugin()).orElse("no " + kind.label()
+                    + " called '" + stage.plugin() + "' is loaded"
+                    + (available.isEmpty() ? " (none are)" : " (available: " + String.join(", ", available) + ")")));
             return;
         }
         problems.addAll(ext.get().extension().configSpec().validate(stage.config(), stage.path() + ".config"));

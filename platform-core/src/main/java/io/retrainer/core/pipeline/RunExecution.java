@@ -152,7 +152,7 @@ final class RunExecution {
         HostStageContext ctx = null;
         try {
             LoadedExtension<RetrainerExtension> ext = step.kind() == null ? null
-                    : s.plugins().<RetrainerExtension>find(step.kind(), step.spec().plugin()).orElseThrow(() ->
+                    : s.plugins().<RetrainerExtension>findForRun(step.kind(), step.spec().plugin(), run.id, run.pipelineName).orElseThrow(() ->
                     new StageFailure("plugin '" + step.spec().plugin() + "' is no longer loaded"));
             Settings settings = settingsFor(step, ext);
             ctx = new HostStageContext(s.runs(), run.id, position, settings, run.seed, s.scratchRoot(), cancelled,

@@ -98,6 +98,7 @@ public final class RunExecutor implements AutoCloseable {
                         tryFail(run.id, "internal error: " + e);
                     } finally {
                         cancelFlags.remove(run.id);
+                        services.plugins().runEnded(run.id);
                         active.decrementAndGet();
                         nudge();
                     }

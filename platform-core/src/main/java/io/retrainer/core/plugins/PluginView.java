@@ -10,11 +10,17 @@ import java.util.List;
  * @param provider who made it
  * @param description what it is
  * @param requires the API range it declares
- * @param state {@code started} or {@code refused}
+ * @param state {@code started}, {@code disabled} (loaded, but its extensions are not offered to new runs) or {@code refused}
  * @param file the jar it came from
  * @param reason why it was refused, or {@code null}
  * @param extensions what it provides
+ * @param usedBy runs using it now (a plugin in use cannot be reloaded or uninstalled)
  */
 public record PluginView(String id, String version, String provider, String description, String requires,
-                         String state, String file, String reason, List<ExtensionView> extensions) {
+                         String state, String file, String reason, List<ExtensionView> extensions, List<PluginUse> usedBy) {
+    /** Copies the lists. */
+    public PluginView {
+        extensions = extensions == null ? List.of() : List.copyOf(extensions);
+        usedBy = usedBy == null ? List.of() : List.copyOf(usedBy);
+    }
 }

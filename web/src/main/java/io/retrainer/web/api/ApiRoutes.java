@@ -40,7 +40,6 @@ public final class ApiRoutes {
         router.get("/api/models/:name/versions").handler(this::listVersions);
         router.get("/api/models/:name/versions/:version").handler(this::getVersion);
         router.post("/api/models/:name/versions/:version/promote").handler(this::promote);
-        router.get("/api/plugins").handler(this::listPlugins);
         router.get("/api/endpoints").handler(this::listEndpoints);
         router.route("/api/*").last().handler(ctx -> ApiErrors.send(ctx, 404, "no API route " + ctx.request().method()
                 + " " + ctx.request().path()));
@@ -164,10 +163,6 @@ public final class ApiRoutes {
         int version = intParam(ctx, "version");
         // Promotion loads the model and calls the deployer plugin: blocking work, off the event loop.
         reply(ctx, 200, vertx.executeBlocking(() -> platform.promotion().promote(name, version), false), JsonViews::version);
-    }
-
-    private void listPlugins(RoutingContext ctx) {
-        send(ctx, 200, array(platform.plugins().plugins(), JsonViews::plugin));
     }
 
     private void listEndpoints(RoutingContext ctx) {
