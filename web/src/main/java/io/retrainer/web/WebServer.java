@@ -45,6 +45,7 @@ public final class WebServer extends AbstractVerticle {
         router.post("/serving/:endpoint/invocations").handler(invocations::handle);
         new io.retrainer.web.serving.V2Routes(platform).mount(router);
         new DeploymentRoutes(platform, vertx).mount(router);
+        new io.retrainer.web.api.FeedbackRoutes(platform).mount(router);
         new io.retrainer.web.api.TriggersRoutes(platform).mount(router);
         new io.retrainer.web.api.PluginRoutes(platform, vertx).mount(router);
         new ApiRoutes(platform, vertx).mount(router);

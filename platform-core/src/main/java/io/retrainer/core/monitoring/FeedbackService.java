@@ -81,6 +81,17 @@ public final class FeedbackService {
                 ? apply(items, ids, distinct) : Future.failedFuture(e)));
     }
 
+    /**
+     * The problems of item {@code i} on its own (a prediction id that is a UUID; a label or a finite
+     * value, not both), as {@code [i].field: problem}; empty if it is well formed. The REST layer
+     * uses it to report every bad item of a request at once.
+     */
+    public static List<String> problems(int i, FeedbackItem item) {
+        List<String> problems = new ArrayList<>();
+        validate(i, item, problems);
+        return problems;
+    }
+
     private static UUID validate(int i, FeedbackItem item, List<String> problems) {
         UUID id = null;
         if (item.predictionId() == null || item.predictionId().isBlank()) {

@@ -94,6 +94,7 @@ public final class ConsoleRoutes {
         route(router.get("/models/:name"), this::model);
         route(router.post("/models/:name/versions/:version/promote"), this::promote);
         route(router.get("/plugins"), this::plugins);
+        new EndpointPages(platform, vertx).mount(router);
     }
 
     /** A console route: anything a handler throws becomes the console's error page. */
