@@ -22,11 +22,13 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * comes round; a batch racing that reset may lose its counts, which the statistics tolerate.
  *
  * <p>{@link #add} is called on serving threads: it allocates nothing except a new bucket once
- * per minute and hour.
+ * per minute and hour (and one tally array per serving thread).
  */
 final class LiveWindow {
     static final int MINUTES = 60;
     static final int HOURS = 24;
+    /** Batches of at least this many rows are tallied locally before touching the shared counters. */
+    static final int LOCAL_TALLY_ROWS = 16;
     /** The longest window answered. */
     static final Duration LONGEST = Duration.ofHours(HOURS);
 
@@ -48,6 +50,8 @@ final class LiveWindow {
     private final AtomicReferenceArray<Bucket> minutes = new AtomicReferenceArray<>(MINUTES);
     private final AtomicReferenceArray<Bucket> hours = new AtomicReferenceArray<>(HOURS);
     private volatile Columns columns;
+    /** Per serving thread, a zeroed tally the size of a bucket (reused: no allocation per request). */
+    private final ThreadLocal<long[]> scratch;
     private volatile long lastUsedMillis;
 
     @SuppressWarnings("unchecked")
@@ -69,6 +73,8 @@ final class LiveWindow {
         this.predictionSlots = p != null && !p.numeric() ? slotsOf(p) : null;
         this.slots = at + (p == null ? 0 : p.slots());
         this.lastUsedMillis = nowMillis;
+        int size = slots;
+        this.scratch = ThreadLocal.withInitial(() -> new long[size]);
     }
 
     private static Map<String, Integer> slotsOf(FeatureProfile f) {
@@ -92,6 +98,47 @@ final class LiveWindow {
             return;
         }
         lastUsedMillis = nowMillis;
+        if (inputs.rowCount() < LOCAL_TALLY_ROWS) {
+            addDirect(inputs, outputs, m, h);
+            return;
+        }
+        // Larger batches are tallied in a per-thread array first, then added slot by slot: one
+        // pair of atomic adds per touched slot instead of per value.
+        long[] tally = scratch.get();
+        addTo(inputs, outputs, tally);
+        for (int i = 0; i < tally.length; i++) {
+            long n = tally[i];
+            if (n != 0) {
+                m.addAndGet(i, n);
+                h.addAndGet(i, n);
+                tally[i] = 0;
+            }
+        }
+    }
+
+    /** Small batches (one-row requests, the common case): straight into the buckets. */
+    private void addDirect(Dataset inputs, List<Prediction> outputs, AtomicLongArray m, AtomicLongArray h) {
+        int[] cols = columnsOf(inputs.schema());
+        int rows = inputs.rowCount();
+        for (int f = 0; f < features.length; f++) {
+            for (int r = 0; r < rows; r++) {
+                int slot = offsets[f] + slotOf(f, cols[f], inputs, r);
+                m.incrementAndGet(slot);
+                h.incrementAndGet(slot);
+            }
+        }
+        FeatureProfile p = profile.prediction();
+        if (p != null) {
+            for (int i = 0, n = outputs.size(); i < n; i++) {
+                int slot = predictionOffset + outputSlot(p, outputs.get(i));
+                m.incrementAndGet(slot);
+                h.incrementAndGet(slot);
+            }
+        }
+    }
+
+    /** Adds the batch's counts to {@code tally}. */
+    private void addTo(Dataset inputs, List<Prediction> outputs, long[] tally) {
         int[] cols = columnsOf(inputs.schema());
         int rows = inputs.rowCount();
         for (int f = 0; f < features.length; f++) {
@@ -99,42 +146,48 @@ final class LiveWindow {
             int base = offsets[f];
             int c = cols[f];
             if (c < 0) {
-                // The column is not in this request's schema: every row is missing it.
-                m.addAndGet(base + fp.missingSlot(), rows);
-                h.addAndGet(base + fp.missingSlot(), rows);
+                tally[base + fp.missingSlot()] += rows;
             } else if (fp.numeric()) {
                 double[] edges = fp.edges();
-                int missing = fp.missingSlot();
+                int missing = base + fp.missingSlot();
                 for (int r = 0; r < rows; r++) {
                     double v = inputs.number(c, r);
-                    int slot = base + (Double.isNaN(v) ? missing : DriftMath.bin(edges, v));
-                    m.incrementAndGet(slot);
-                    h.incrementAndGet(slot);
+                    tally[Double.isNaN(v) ? missing : base + DriftMath.bin(edges, v)]++;
                 }
             } else {
                 Map<String, Integer> index = categorySlots[f];
                 for (int r = 0; r < rows; r++) {
-                    int slot = base + categorySlot(fp, index, inputs.string(c, r));
-                    m.incrementAndGet(slot);
-                    h.incrementAndGet(slot);
+                    tally[base + categorySlot(fp, index, inputs.string(c, r))]++;
                 }
             }
         }
         FeatureProfile p = profile.prediction();
         if (p != null) {
             for (int i = 0, n = outputs.size(); i < n; i++) {
-                Prediction out = outputs.get(i);
-                int slot;
-                if (p.numeric()) {
-                    double v = out.value();
-                    slot = Double.isNaN(v) ? p.missingSlot() : DriftMath.bin(p.edges(), v);
-                } else {
-                    slot = categorySlot(p, predictionSlots, out.label());
-                }
-                m.incrementAndGet(predictionOffset + slot);
-                h.incrementAndGet(predictionOffset + slot);
+                tally[predictionOffset + outputSlot(p, outputs.get(i))]++;
             }
         }
+    }
+
+    /** Feature {@code f}'s slot for row {@code r}, its value in column {@code c} (-1: the request lacks the column). */
+    private int slotOf(int f, int c, Dataset inputs, int r) {
+        FeatureProfile fp = features[f];
+        if (c < 0) {
+            return fp.missingSlot(); // the column is not in this request's schema
+        }
+        if (fp.numeric()) {
+            double v = inputs.number(c, r);
+            return Double.isNaN(v) ? fp.missingSlot() : DriftMath.bin(fp.edges(), v);
+        }
+        return categorySlot(fp, categorySlots[f], inputs.string(c, r));
+    }
+
+    private int outputSlot(FeatureProfile p, Prediction out) {
+        if (p.numeric()) {
+            double v = out.value();
+            return Double.isNaN(v) ? p.missingSlot() : DriftMath.bin(p.edges(), v);
+        }
+        return categorySlot(p, predictionSlots, out.label());
     }
 
     private static int categorySlot(FeatureProfile fp, Map<String, Integer> index, String value) {

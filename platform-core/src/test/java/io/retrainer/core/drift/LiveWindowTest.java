@@ -67,6 +67,31 @@ class LiveWindowTest {
     }
 
     @Test
+    void largeBatchesTalliedLocallyCountTheSameAsSingleRows() {
+        java.util.Random r = new java.util.Random(9);
+        Object[][] rows = new Object[40][];
+        String[] labels = new String[40];
+        String[] colors = {"a", "b", "z", "new", null};
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = new Object[] {r.nextDouble() < 0.1 ? null : 12 * r.nextDouble(), colors[r.nextInt(colors.length)]};
+            labels[i] = r.nextBoolean() ? "p" : "q";
+        }
+        assertTrue(rows.length >= LiveWindow.LOCAL_TALLY_ROWS);
+        LiveWindow batched = new LiveWindow(profile(), T0);
+        batched.add(rows(rows), outputs(labels), T0);
+        batched.add(rows(rows), outputs(labels), T0); // the per-thread tally is zeroed between batches
+        LiveWindow single = new LiveWindow(profile(), T0);
+        for (int k = 0; k < 2; k++) {
+            for (int i = 0; i < rows.length; i++) {
+                single.add(rows(rows[i]), outputs(labels[i]), T0);
+            }
+        }
+        assertArrayEquals(single.sum(Duration.ofMinutes(1), T0), batched.sum(Duration.ofMinutes(1), T0));
+        assertArrayEquals(single.sum(Duration.ofHours(2), T0), batched.sum(Duration.ofHours(2), T0));
+        assertEquals(80, liveRows(batched, Duration.ofMinutes(1), T0));
+    }
+
+    @Test
     void aColumnMissingFromTheRequestCountsAsMissing() {
         LiveWindow w = new LiveWindow(profile(), T0);
         Schema onlyX = new Schema(List.of(new Column("x", ColumnType.NUMERIC)), null);
