@@ -1,6 +1,7 @@
 package io.retrainer.web.console;
 
 import io.retrainer.core.Platform;
+import io.retrainer.core.serving.RolloutController;
 import io.retrainer.core.monitoring.EndpointActivity;
 import io.retrainer.core.monitoring.LiveQuality;
 import io.retrainer.core.monitoring.QualityReading;
@@ -54,6 +55,7 @@ public final class EndpointPages {
     public void mount(Router router) {
         router.get("/endpoints").handler(this::list);
         router.get("/endpoints/:endpoint").handler(this::endpoint);
+        router.post("/endpoints/:endpoint/rollout/:command").handler(this::rolloutCommand);
     }
 
     private void list(RoutingContext ctx) {
@@ -115,8 +117,49 @@ public final class EndpointPages {
             data.put("hours", hours);
             data.put("hourChoices", CHART_HOURS);
             data.put("charts", charts(snapshots.result(), now.minus(Duration.ofHours(hours)), now));
+            data.put("rollout", rollout(endpoint));
             render(ctx, 200, data);
         });
+    }
+
+    /** The rollout at this endpoint (in progress or last ended) and shadow agreement, for the page. */
+    private Map<String, Object> rollout(String endpoint) {
+        Map<String, Object> r = new HashMap<>();
+        platform.rollouts().status(endpoint).ifPresent(st -> {
+            r.put("model", st.model());
+            r.put("version", st.version());
+            r.put("fromVersion", st.fromVersion());
+            r.put("phase", st.phase());
+            r.put("percent", st.percent());
+            r.put("steps", st.steps().toString());
+            r.put("started", time(st.started()));
+            r.put("events", st.events());
+            boolean live = List.of("shadow", "canary", "paused", "starting").contains(st.phase());
+            r.put("live", live);
+            r.put("paused", st.phase().equals("paused"));
+        });
+        platform.shadows().agreement(endpoint).ifPresent(a -> {
+            r.put("shadowVersion", a.version());
+            r.put("shadowCompared", a.compared());
+            r.put("shadowAgreement", a.compared() == 0 ? "-" : String.format("%.1f%%", a.rate() * 100));
+        });
+        return r.isEmpty() ? null : r;
+    }
+
+    /** Operator buttons: promote now, pause, resume, abort; redirect back to the page. */
+    private void rolloutCommand(RoutingContext ctx) {
+        String endpoint = ctx.pathParam("endpoint");
+        try {
+            RolloutController.Command command = RolloutController.Command.valueOf(ctx.pathParam("command").toUpperCase(java.util.Locale.ROOT));
+            platform.rollouts().command(endpoint, command);
+            ctx.response().setStatusCode(303).putHeader("Location", "/endpoints/" + endpoint).end();
+        } catch (IllegalArgumentException e) {
+            error(ctx, 400, "Unknown rollout command", "use promote, pause, resume or abort");
+        } catch (io.retrainer.core.NotFoundException e) {
+            error(ctx, 404, "Not found", e.getMessage());
+        } catch (io.retrainer.core.ConflictException e) {
+            error(ctx, 409, "Nothing to do", e.getMessage());
+        }
     }
 
     private static int chartHours(String raw) {
