@@ -64,7 +64,7 @@ class ApiAndServingTest {
         assertEquals(400, bad.statusCode());
         JsonArray problems = new JsonObject(bad.body()).getJsonArray("problems");
         assertTrue(problems.contains("train.config.fixed: expected number, got \"ten\""), problems.encode());
-        assertTrue(problems.contains("train.config.depth: unknown setting (known: fixed, wait_for_cancel)"), problems.encode());
+        assertTrue(problems.contains("train.config.depth: unknown setting (known: fixed, wait_for_cancel, broken)"), problems.encode());
 
         HttpResponse<String> yamlSyntax = post("/api/pipelines", "application/yaml", "name: [unclosed");
         assertEquals(400, yamlSyntax.statusCode());
