@@ -50,6 +50,28 @@ class DriftMathTest {
     }
 
     @Test
+    void binAgreesWithCountingEdgesBelowForEveryArraySize() {
+        java.util.Random r = new java.util.Random(3);
+        for (int n = 1; n <= 130; n++) {
+            double[] edges = new double[n];
+            for (int i = 0; i < n; i++) {
+                edges[i] = i * 2.0;
+            }
+            for (int k = 0; k < 200; k++) {
+                // Values on, between and beyond the edges.
+                double v = r.nextBoolean() ? r.nextInt(2 * n + 2) - 1 : (r.nextDouble() * (2 * n + 4)) - 2;
+                int below = 0;
+                for (double e : edges) {
+                    if (e < v) {
+                        below++;
+                    }
+                }
+                assertEquals(below, DriftMath.bin(edges, v), "n=" + n + " v=" + v);
+            }
+        }
+    }
+
+    @Test
     void quantileEdgesAreEqualFrequencyAndMergeTies() {
         double[] oneToTen = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
         assertArrayEquals(new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9}, ProfileBuilder.quantiles(oneToTen, 100, 10));
