@@ -39,6 +39,12 @@ class RegressionPipelineIT {
     void randomForestRegressionIsTrainedScoredGatedAndServed() throws Exception {
         try (Installation app = Installation.start(true)) {
             Http http = app.http;
+            // Each of this plugin jars loads through PF4J beside the others, with its own copy of Tribuo.
+            JsonArray plugins = http.get("/api/plugins").array();
+            for (String id : List.of("linear-regression", "decision-tree", "random-forest", "regression-metrics", "slice-metrics")) {
+                assertEquals(List.of("started"), plugins.stream().map(p -> (JsonObject) p).filter(p -> id.equals(p.getString("id")))
+                        .map(p -> p.getString("state")).toList(), id + " in " + plugins.encode());
+            }
             Path csv = app.dataDir.resolve("diabetes_progression.csv");
             try (InputStream in = RegressionPipelineIT.class.getResourceAsStream("/data/diabetes_progression.csv")) {
                 Files.copy(in, csv, StandardCopyOption.REPLACE_EXISTING);
