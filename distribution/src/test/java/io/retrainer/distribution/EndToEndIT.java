@@ -121,7 +121,7 @@ class EndToEndIT {
             for (String name : List.of("retrainer_runs_total{pipeline=\"cancer\",status=\"succeeded\",} 2.0",
                     "retrainer_triggers_total{pipeline=\"cancer\",trigger=\"api\",} 2.0",
                     "retrainer_stage_duration_seconds_bucket", "retrainer_model_metric{model=\"cancer\",version=\"1\",metric=\"roc_auc\",}",
-                    "retrainer_predictions_total{endpoint=\"cancer\",} 5.0", "retrainer_prediction_latency_seconds_bucket",
+                    "retrainer_predictions_total{endpoint=\"cancer\",slot=\"blue\",} 5.0", "retrainer_prediction_latency_seconds_bucket",
                     "jvm_memory_bytes_used")) {
                 assertTrue(metrics.contains(name), "missing " + name + " in\n" + metrics.lines().filter(l -> l.startsWith("retrainer_")).toList());
             }

@@ -51,7 +51,11 @@ class RefusedPluginIT {
 
             long started = plugins.stream().filter(p -> ((JsonObject) p).getString("state").equals("started")
                     && !"system".equals(((JsonObject) p).getString("id"))).count();
-            assertEquals(5, started, plugins.encodePrettily());
+            long shipped;
+            try (Stream<Path> jars = Files.list(real)) {
+                shipped = jars.filter(p -> p.toString().endsWith(".jar")).count();
+            }
+            assertEquals(shipped, started, plugins.encodePrettily());
             JsonObject logreg = plugins.stream().map(p -> (JsonObject) p)
                     .filter(p -> "logistic-regression".equals(p.getString("id"))).findFirst().orElseThrow();
             assertTrue(logreg.getJsonArray("extensions").encode().contains("\"kinds\":[\"trainer\"]"), logreg.encode());

@@ -24,14 +24,14 @@ public final class PlatformMetrics {
             .register(registry);
     private final Gauge modelMetric = Gauge.build("retrainer_model_metric", "Evaluation metrics of registered model versions")
             .labelNames("model", "version", "metric").register(registry);
-    private final Counter predictions = Counter.build("retrainer_predictions_total", "Rows predicted, by endpoint")
-            .labelNames("endpoint").register(registry);
+    private final Counter predictions = Counter.build("retrainer_predictions_total", "Rows predicted, by endpoint and slot")
+            .labelNames("endpoint", "slot").register(registry);
     private final Counter predictionErrors = Counter.build("retrainer_prediction_errors_total",
                     "Inference requests that failed, by endpoint and HTTP status")
             .labelNames("endpoint", "status").register(registry);
     private final Histogram predictionLatency = Histogram.build("retrainer_prediction_latency_seconds",
-                    "Time to answer an inference request, by endpoint")
-            .labelNames("endpoint")
+                    "Time to answer an inference request, by endpoint and slot")
+            .labelNames("endpoint", "slot")
             .buckets(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1)
             .register(registry);
     private final Gauge pluginsLoaded = Gauge.build("retrainer_plugins", "Plugins by state")
@@ -71,13 +71,16 @@ public final class PlatformMetrics {
         });
     }
 
-    /** Rows predicted at an endpoint, with the request's latency. */
-    public void predicted(String endpoint, int rows, double seconds) {
-        predictions.labels(endpoint).inc(rows);
-        predictionLatency.labels(endpoint).observe(seconds);
+    /** Rows predicted at an endpoint's slot, with the request's latency. */
+    public void predicted(String endpoint, String slot, int rows, double seconds) {
+        predictions.labels(endpoint, slot).inc(rows);
+        predictionLatency.labels(endpoint, slot).observe(seconds);
     }
 
-    /** An inference request failed. */
+    /**
+     * An inference request failed. Pass {@code (unknown)} rather than a client-supplied name for
+     * endpoints that do not exist, so clients cannot create unbounded label values.
+     */
     public void predictionFailed(String endpoint, int status) {
         predictionErrors.labels(endpoint, Integer.toString(status)).inc();
     }

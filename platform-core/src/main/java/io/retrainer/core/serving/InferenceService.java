@@ -50,7 +50,7 @@ public final class InferenceService {
                 ids.add(UUID.randomUUID().toString());
             }
             serving.stats(routed.endpoint(), routed.slot()).success(nanos);
-            metrics.predicted(routed.endpoint(), rows.rowCount(), nanos / 1e9);
+            metrics.predicted(routed.endpoint(), routed.slot(), rows.rowCount(), nanos / 1e9);
             serving.published(new ServedBatch(routed.endpoint(), routed.model(), routed.slot(), false, rows, predictions, ids, at, nanos));
             if (routed.shadow() != null) {
                 mirror(routed, rows, ids, at);

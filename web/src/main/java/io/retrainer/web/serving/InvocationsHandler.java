@@ -40,7 +40,7 @@ public final class InvocationsHandler {
             if (serving.isKnown(endpoint)) {
                 fail(ctx, endpoint, 503, "endpoint '" + endpoint + "' has no model deployed yet; run its pipeline first");
             } else {
-                fail(ctx, endpoint, 404, "no endpoint called '" + endpoint + "'");
+                fail(ctx, "(unknown)", 404, "no endpoint called '" + endpoint + "'");
             }
             return;
         }
