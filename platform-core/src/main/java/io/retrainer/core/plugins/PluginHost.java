@@ -366,6 +366,23 @@ public final class PluginHost implements AutoCloseable {
      * @throws ConflictException when a plugin of the same id is in use by runs
      */
     public synchronized PluginView install(Path jar) {
+        if (jar.getFileName().toString().endsWith(".jar")) {
+            return installJar(jar);
+        }
+        // PF4J recognises jars by their name; uploads arrive under random names.
+        Path named = null;
+        try {
+            named = Files.createTempFile("retrainer-upload-", ".jar");
+            Files.copy(jar, named, StandardCopyOption.REPLACE_EXISTING);
+            return installJar(named);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot copy the upload to check it: " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(named);
+        }
+    }
+
+    private PluginView installJar(Path jar) {
         // An upload may replace the plugin of the same id: that plugin's extension ids are not taken.
         JarLoading.Loaded checked = check(jar, JarLoading.manifestId(jar));
         String id = checked.id();

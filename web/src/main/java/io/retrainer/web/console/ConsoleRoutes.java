@@ -94,6 +94,7 @@ public final class ConsoleRoutes {
         route(router.get("/models/:name"), this::model);
         route(router.post("/models/:name/versions/:version/promote"), this::promote);
         route(router.get("/plugins"), this::plugins);
+        new PluginActions(platform, vertx).mount(router);
         new EndpointPages(platform, vertx).mount(router);
     }
 
@@ -348,9 +349,17 @@ public final class ConsoleRoutes {
             Map<String, Object> data = page(ctx, "plugins", "Plugins");
             List<Map<String, Object>> plugins = new ArrayList<>();
             for (PluginView p : platform.plugins().plugins()) {
-                plugins.add(ConsoleViews.plugin(p));
+                Map<String, Object> m = ConsoleViews.plugin(p);
+                m.put("usedBy", p.usedBy().stream().map(Object::toString).toList());
+                m.put("manageable", p.id() != null && !io.retrainer.core.plugins.PluginHost.SYSTEM.equals(p.id()));
+                plugins.add(m);
             }
             data.put("plugins", plugins);
+            // The buttons' outcome (PluginActions redirects here) and what the forms need.
+            data.put("done", ctx.queryParams().get("done"));
+            data.put("error", ctx.queryParams().get("error"));
+            data.put("uploadEnabled", platform.config().pluginUpload());
+            data.put("tokenRequired", platform.config().adminToken() != null);
             render(ctx, 200, "plugins", data);
         } catch (RuntimeException e) {
             fail(ctx, e);
