@@ -35,7 +35,11 @@ class ConceptDriftIT {
     /** First 30,000 rows of ../shared/data/sea_drift.csv: two concepts, θ = 8 then 9 from row 15,000. */
     static final String SEA = "/data/sea_drift_30k.csv";
     static final int SWITCH = 15_000;
-    static final double THRESHOLD = 0.865;
+    static final double THRESHOLD = 0.85;
+    /** Rows in the CSV when the test starts; v1 trains on all of them. */
+    static final int INITIAL = 11_000;
+    /** Rows per second the client replays, a pace this shared 2-core machine sustains with feedback. */
+    static final int RATE = 200;
 
     @BeforeAll
     static void fastTriggerChecks() {
@@ -67,39 +71,43 @@ class ConceptDriftIT {
     }
 
     /**
-     * A client replaying rows in order: each batch is appended to the source CSV (rewritten
-     * atomically, so a run never reads half a row), sent for prediction, and its labels fed back.
+     * A client replaying rows in order: each batch "arrives" as a new CSV file in the source
+     * directory (written under another name and renamed, so a run never reads half a file, and
+     * files already there never change while a run reads them), is sent for prediction, and its
+     * labels are fed back.
      */
     static final class Replayer {
         final Http http;
         final String endpoint;
-        final Path csv;
+        final Path dir;
         final Sea sea;
-        final StringBuilder content = new StringBuilder();
         final List<JsonObject> pendingFeedback = new ArrayList<>();
         /** Per replayed row: the version that answered and whether it was right. */
         final List<int[]> outcomes = new ArrayList<>();
         int next;
+        int files;
         int requests;
         int failedRequests;
 
-        Replayer(Http http, String endpoint, Path csv, Sea sea, int initialRows) throws IOException {
+        Replayer(Http http, String endpoint, Path dir, Sea sea, int initialRows) throws IOException {
             this.http = http;
             this.endpoint = endpoint;
-            this.csv = csv;
+            this.dir = Files.createDirectories(dir);
             this.sea = sea;
-            content.append(sea.header()).append('\n');
-            for (int i = 0; i < initialRows; i++) {
-                content.append(sea.lines().get(i)).append('\n');
-            }
+            arrive(0, initialRows);
             next = initialRows;
-            writeCsv();
         }
 
-        void writeCsv() throws IOException {
-            Path tmp = csv.resolveSibling(csv.getFileName() + ".tmp");
-            Files.writeString(tmp, content);
-            Files.move(tmp, csv, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        /** Rows [from, to) arrive as the next file of the source directory. */
+        void arrive(int from, int to) throws IOException {
+            StringBuilder b = new StringBuilder(sea.header()).append('\n');
+            for (int i = from; i < to; i++) {
+                b.append(sea.lines().get(i)).append('\n');
+            }
+            String name = String.format(Locale.ROOT, "%06d", files++);
+            Path tmp = dir.resolve(name + ".part");
+            Files.writeString(tmp, b);
+            Files.move(tmp, dir.resolve(name + ".csv"), StandardCopyOption.ATOMIC_MOVE);
         }
 
         /**
@@ -118,9 +126,8 @@ class ConceptDriftIT {
                 for (int i = next; i < to; i++) {
                     double[] x = transform.apply(sea.features()[i]);
                     data.add(new JsonArray().add(x[0]).add(x[1]).add(x[2]));
-                    content.append(sea.lines().get(i)).append('\n');
                 }
-                writeCsv();
+                arrive(next, to);
                 JsonObject body = new JsonObject().put("dataframe_split",
                         new JsonObject().put("columns", new JsonArray().add("f1").add("f2").add("f3")).put("data", data));
                 Http.Response r = http.postJson("/serving/" + endpoint + "/invocations", body.encode());
@@ -194,13 +201,20 @@ class ConceptDriftIT {
         }
     }
 
-    static String pipeline(Path csv) {
+    /**
+     * The pipeline; {@code window} (e.g. "window: { last_rows: 800 }") is what retrains use. v1
+     * answers about 0.895 of the first concept right and 0.83 of the second, so the trigger's 15 s
+     * window falls below 0.85 once some two thirds of it are of the new concept: at the 80 to 200
+     * rows a second this shared machine manages, 800 to 2,000 new rows, so the last 800 rows a
+     * retrain reads are all of the new concept.
+     */
+    static String pipeline(Path csv, String window) {
         return """
                 name: sea
                 source: { plugin: csv, config: { path: "%s", label: label, columns: [f1, f2, f3] } }
-                window: { last_rows: 3000 }
+                %s
                 split: { strategy: holdout, test_fraction: 0.25 }
-                train: { plugin: logistic-regression, config: { epochs: 10 } }
+                train: { plugin: logistic-regression }
                 evaluate:
                   - plugin: classification-metrics
                   - plugin: champion-gate
@@ -209,8 +223,8 @@ class ConceptDriftIT {
                   plugin: local-serving
                   config: { endpoint: sea, steps: [50, 100], step_interval: 2s, max_p99_latency_ratio: 100 }
                 triggers:
-                  - performance: { metric: accuracy, below: %s, window: 8s, min_samples: 1000, cooldown: 5m }
-                """.formatted(csv, THRESHOLD);
+                  - performance: { metric: accuracy, below: %s, window: 15s, min_samples: 1000, cooldown: 5m }
+                """.formatted(csv, window, THRESHOLD);
     }
 
     @Test
@@ -218,78 +232,87 @@ class ConceptDriftIT {
         Sea sea = Sea.load();
         try (Installation app = Installation.start(true)) {
             Http http = app.http;
-            Path csv = app.dataDir.resolve("sea.csv");
-            Replayer stream = new Replayer(http, "sea", csv, sea, 5_000);
-            Http.Response saved = http.post("/api/pipelines", "application/yaml", pipeline(csv));
+            Path csv = app.dataDir.resolve("sea");
+            Replayer stream = new Replayer(http, "sea", csv, sea, INITIAL);
+            Http.Response saved = http.post("/api/pipelines", "application/yaml", pipeline(csv, ""));
             assertEquals(201, saved.status(), saved.body());
 
-            // v1 on the first concept, trained on the last 3,000 of the 5,000 rows seen so far.
+            // v1 on the first concept, trained on every row seen so far.
             JsonObject first = EndToEndIT.awaitRun(http, http.post("/api/pipelines/sea/runs", null, "").json().getLong("id"));
             assertEquals("succeeded", first.getString("status"), first.encodePrettily());
-            JsonObject source1 = first.getJsonArray("stages").getJsonObject(0);
-            assertEquals(3000, source1.getJsonObject("metrics").getInteger("rows"));
-            assertTrue(source1.getString("log").contains("window last_rows 3000: kept the last 3000 of 5000 rows"), source1.getString("log"));
+            assertEquals(INITIAL, first.getJsonArray("stages").getJsonObject(0).getJsonObject("metrics").getInteger("rows"));
+            // From now on, retrains use the most recent rows only.
+            Http.Response revised = http.post("/api/pipelines", "application/yaml", pipeline(csv, "window: { last_rows: 800 }"));
+            assertEquals(201, revised.status(), revised.body());
 
             // The first concept streams on: accuracy stays above the threshold, nothing fires.
-            stream.replay(SWITCH, 1000, 100, null, x -> x);
-            double v1Before = stream.accuracy(1, 5_000, SWITCH);
+            stream.replay(SWITCH, RATE, 50, null, x -> x);
+            double v1Before = stream.accuracy(1, INITIAL, SWITCH);
             assertEquals(1, runs(http).size(), "no trigger fired on the first concept: " + runs(http).encodePrettily());
             JsonObject trigger = http.get("/api/pipelines/sea/triggers").array().getJsonObject(0);
             assertEquals("performance", trigger.getString("kind"));
-            assertTrue(trigger.getString("last_observation").matches("accuracy 0\\.\\d+ ≥ 0\\.865 over last 8s \\(\\d+ labelled predictions\\)"),
+            assertTrue(trigger.getString("last_observation").matches("accuracy 0\\.\\d+ ≥ 0\\.85 over last 15s \\(\\d+ labelled predictions\\)"),
                     trigger.encodePrettily());
 
             // The concept switches. Stream until the performance trigger queues a run ...
-            boolean fired = stream.replay(sea.lines().size(), 1000, 100, () -> performanceRun(http) != null, x -> x);
+            boolean fired = stream.replay(sea.lines().size(), RATE, 50, () -> performanceRun(http) != null, x -> x);
             assertTrue(fired, "the performance trigger never fired; trigger state: "
                     + http.get("/api/pipelines/sea/triggers").body());
             int firedAt = stream.next;
             // ... then keep streaming, in smaller batches, while it retrains and rolls the new model out.
             long runId = performanceRun(http).getLong("id");
-            boolean done = stream.replay(sea.lines().size(), 300, 20, () -> ended(http, runId), x -> x);
+            boolean done = stream.replay(sea.lines().size(), RATE, 20, () -> ended(http, runId), x -> x);
             assertTrue(done, "the retraining run did not end before the stream did");
             int liveAt = stream.next;
-            // The rest of the stream; meanwhile the trigger's checks read v2's own live accuracy.
+            // More of the stream; meanwhile the trigger's checks read v2's own live accuracy: a check at
+            // least one window after the run ended sees only v2's answers, as does one whose window was
+            // cut to the time since v2 went live.
+            java.time.Instant v2Only = java.time.Instant.parse(http.get("/api/runs/" + runId).json().getString("finished"))
+                    .plusSeconds(15);
             JsonObject[] seen = new JsonObject[1];
-            stream.replay(sea.lines().size(), 1000, 100, () -> {
+            int until = Math.min(sea.lines().size(), liveAt + 10_000);
+            stream.replay(until, RATE, 50, () -> {
                 JsonObject t = firstTrigger(http);
-                if (t.getString("last_observation", "").contains("since sea v2 went live (")) {
+                String o = t.getString("last_observation", "");
+                boolean onlyV2 = o.contains("since sea v2 went live (") || (t.getString("last_checked") != null
+                        && java.time.Instant.parse(t.getString("last_checked")).isAfter(v2Only) && o.contains("over last 15s ("));
+                if (onlyV2) {
                     seen[0] = t;
                 }
-                return false;
+                return seen[0] != null && stream.next >= liveAt + 4_000;
             }, x -> x);
             stream.flushFeedback();
 
             JsonObject run = http.get("/api/runs/" + runId).json();
             assertEquals("succeeded", run.getString("status"), run.encodePrettily());
             assertEquals("performance", run.getString("trigger"));
-            Matcher reason = Pattern.compile("performance: accuracy (0\\.\\d+) < 0\\.865 over last 8s \\((\\d+) labelled predictions\\)")
+            Matcher reason = Pattern.compile("performance: accuracy (0\\.\\d+) < 0\\.85 over last 15s \\((\\d+) labelled predictions\\)")
                     .matcher(run.getString("trigger_reason"));
             assertTrue(reason.matches(), run.getString("trigger_reason"));
             assertTrue(Double.parseDouble(reason.group(1)) < THRESHOLD);
             assertTrue(Long.parseLong(reason.group(2)) >= 1000);
             assertEquals("promote", run.getString("verdict"), run.getString("verdict_reason"));
 
-            // The retrain used the recent window: the last 3,000 rows, all of the second concept.
+            // The retrain used the recent window: the last 800 rows, all of the second concept.
             JsonObject source2 = run.getJsonArray("stages").getJsonObject(0);
-            assertEquals(3000, source2.getJsonObject("metrics").getInteger("rows"));
-            Matcher kept = Pattern.compile("kept the last 3000 of (\\d+) rows").matcher(source2.getString("log"));
+            assertEquals(800, source2.getJsonObject("metrics").getInteger("rows"));
+            Matcher kept = Pattern.compile("window last_rows 800: kept the last 800 of (\\d+) rows").matcher(source2.getString("log"));
             assertTrue(kept.find(), source2.getString("log"));
-            assertTrue(Integer.parseInt(kept.group(1)) - 3000 >= SWITCH, "window reached back into the first concept: " + kept.group());
+            assertTrue(Integer.parseInt(kept.group(1)) - 800 >= SWITCH, "window reached back into the first concept: " + kept.group());
             JsonObject v2 = http.get("/api/models/sea/versions/2").json();
             assertEquals("production", v2.getString("stage"));
             assertEquals("performance", v2.getJsonObject("lineage").getJsonObject("run").getString("trigger"));
-            assertEquals(3000, v2.getJsonObject("lineage").getJsonObject("settings").getJsonObject("window").getInteger("last_rows"));
+            assertEquals(800, v2.getJsonObject("lineage").getJsonObject("settings").getJsonObject("window").getInteger("last_rows"));
             String deployLog = run.getJsonArray("stages").getJsonObject(run.getJsonArray("stages").size() - 1).getString("log");
 
             // Live accuracy: v1 before and after the switch, v2 once live.
             double v1After = stream.accuracy(1, SWITCH, liveAt);
-            double v2After = stream.accuracy(2, liveAt, sea.lines().size());
+            double v2After = stream.accuracy(2, liveAt, stream.next);
             String numbers = String.format(Locale.ROOT, "v1 on concept 1: %.4f (%d rows); v1 on concept 2: %.4f (%d rows); "
                             + "v2 on concept 2 once live: %.4f (%d rows); trigger fired after row %d, v2 live from row %d; "
                             + "v2 answered %d rows during the rollout; %d requests, %d failed",
-                    v1Before, stream.answered(1, 5_000, SWITCH), v1After, stream.answered(1, SWITCH, liveAt), v2After,
-                    stream.answered(2, liveAt, sea.lines().size()), firedAt, liveAt, stream.answered(2, firedAt, liveAt),
+                    v1Before, stream.answered(1, INITIAL, SWITCH), v1After, stream.answered(1, SWITCH, liveAt), v2After,
+                    stream.answered(2, liveAt, stream.next), firedAt, liveAt, stream.answered(2, firedAt, liveAt),
                     stream.requests, stream.failedRequests);
             System.out.println("ConceptDriftIT: " + numbers);
             assertTrue(v1Before > THRESHOLD + 0.01, numbers);
@@ -302,7 +325,7 @@ class ConceptDriftIT {
             assertTrue(seen[0] != null, "no trigger check read v2's live accuracy: " + firstTrigger(http).encodePrettily());
             System.out.println("ConceptDriftIT: the trigger's last check of v2: " + seen[0].getString("last_observation"));
             assertTrue(seen[0].getString("last_observation").matches(
-                    "accuracy 0\\.\\d+ ≥ 0\\.865 over last [0-9ms]+, since sea v2 went live \\(\\d+ labelled predictions\\)"),
+                    "accuracy 0\\.\\d+ ≥ 0\\.85 over last ([0-9ms]+, since sea v2 went live|15s) \\(\\d+ labelled predictions\\)"),
                     seen[0].encodePrettily());
             assertEquals(run.getString("trigger_reason"), seen[0].getString("last_reason"));
             assertEquals(2, runs(http).size(), "one retrain only: " + runs(http).encodePrettily());

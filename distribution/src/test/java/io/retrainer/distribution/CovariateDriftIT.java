@@ -48,10 +48,10 @@ class CovariateDriftIT {
         ConceptDriftIT.Sea sea = ConceptDriftIT.Sea.load();
         try (Installation app = Installation.start(true)) {
             Http http = app.http;
-            ConceptDriftIT.Replayer calm = new ConceptDriftIT.Replayer(http, "calm", app.dataDir.resolve("calm.csv"), sea, 5_000);
-            ConceptDriftIT.Replayer shifted = new ConceptDriftIT.Replayer(http, "shifted", app.dataDir.resolve("shifted.csv"), sea, 5_000);
+            ConceptDriftIT.Replayer calm = new ConceptDriftIT.Replayer(http, "calm", app.dataDir.resolve("calm"), sea, 5_000);
+            ConceptDriftIT.Replayer shifted = new ConceptDriftIT.Replayer(http, "shifted", app.dataDir.resolve("shifted"), sea, 5_000);
             for (String name : new String[] {"calm", "shifted"}) {
-                Path csv = app.dataDir.resolve(name + ".csv");
+                Path csv = app.dataDir.resolve(name);
                 Http.Response saved = http.post("/api/pipelines", "application/yaml", pipeline(name, csv));
                 assertEquals(201, saved.status(), saved.body());
                 JsonObject run = EndToEndIT.awaitRun(http, http.post("/api/pipelines/" + name + "/runs", null, "").json().getLong("id"));
