@@ -51,6 +51,7 @@ public final class WebServer extends AbstractVerticle {
         new ApiRoutes(platform, vertx).mount(router);
         router.route("/static/*").handler(StaticHandler.create("webroot/static").setCachingEnabled(true).setMaxAgeSeconds(3600));
         new ConsoleRoutes(platform, vertx).mount(router);
+        new io.retrainer.web.console.DriftPages(platform, vertx).mount(router);
         router.route().failureHandler(this::failure);
         vertx.createHttpServer()
                 .requestHandler(router)

@@ -51,6 +51,8 @@ public final class DriftMonitor implements PredictionListener, AutoCloseable {
     public static final Duration REFRESH = Duration.ofSeconds(15);
     /** Reference predictions come from the holdout when it has at least this many rows, else from the training rows. */
     static final int MIN_HOLDOUT_FOR_PREDICTIONS = 100;
+    /** At most this many reference rows are predicted for the output profile. */
+    static final int MAX_PREDICTION_ROWS = 20_000;
     /** How long a version with no stored profile waits before the next load attempt. */
     private static final long RETRY_MILLIS = 60_000;
     /** Counters of versions no longer routed are dropped after this long without traffic. */
@@ -137,7 +139,9 @@ public final class DriftMonitor implements PredictionListener, AutoCloseable {
         if (vertx != null && timer >= 0) {
             vertx.cancelTimer(timer);
         }
-        BY_REGISTRY.values().removeIf(m -> m == this);
+        synchronized (BY_REGISTRY) {
+            BY_REGISTRY.values().removeIf(m -> m == this);
+        }
     }
 
     // ---- reference profiles ----------------------------------------------------------------
@@ -159,9 +163,11 @@ public final class DriftMonitor implements PredictionListener, AutoCloseable {
             return Optional.empty();
         }
         try {
+            long t0 = System.nanoTime();
             ReferenceProfile p = monitor.recordReference(registered.model(), registered.version(), train, holdout, predictor);
             return Optional.of("drift reference profile: " + p.features().size() + " features from " + p.rows()
-                    + " training rows" + (p.prediction() == null ? "" : ", outputs from " + p.predictionRows() + " rows"));
+                    + " training rows" + (p.prediction() == null ? "" : ", outputs from " + p.predictionRows() + " rows")
+                    + String.format(java.util.Locale.ROOT, " (%.2f s)", (System.nanoTime() - t0) / 1e9));
         } catch (RuntimeException e) {
             LOG.warn("drift profile of {} v{} not stored", registered.model(), registered.version(), e);
             return Optional.of("drift reference profile not stored: " + e);
@@ -171,6 +177,15 @@ public final class DriftMonitor implements PredictionListener, AutoCloseable {
     /** Builds, stores and caches the profile of {@code model} v{@code version}. Blocking. */
     public ReferenceProfile recordReference(String model, int version, Dataset train, Dataset holdout, Predictor predictor) {
         Dataset reference = holdout != null && holdout.rowCount() >= MIN_HOLDOUT_FOR_PREDICTIONS ? holdout : train;
+        if (reference.rowCount() > MAX_PREDICTION_ROWS) {
+            // The output's bins need thousands of rows, not millions: an even stride keeps registration quick.
+            int[] idx = new int[MAX_PREDICTION_ROWS];
+            double stride = (double) reference.rowCount() / MAX_PREDICTION_ROWS;
+            for (int i = 0; i < idx.length; i++) {
+                idx[i] = (int) (i * stride);
+            }
+            reference = reference.rows(idx);
+        }
         List<Prediction> predictions;
         try {
             predictions = predictor == null ? List.of() : predictor.predict(reference);

@@ -16,9 +16,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *
  * <p>Two rings: {@value #MINUTES} one-minute buckets answer windows up to an hour to the minute,
  * {@value #HOURS} one-hour buckets answer windows up to a day, rounded up to whole clock hours.
- * Every value is counted in both (two uncontended atomic increments); a single minute ring
- * covering a day would hold 1,440 arrays of (features × ~100 bins) longs, over 100 MB at 100
- * features. Buckets are created on first use in their minute or hour and reused when the ring
+ * Every value is counted in both; a single minute ring covering a day would hold 1,440 arrays
+ * of (features × ~100 bins) longs, over 100 MB at 100 features. Small requests increment the
+ * shared atomic counters directly; larger batches are tallied in a per-thread array first and
+ * added once per touched slot. Buckets are created on first use in their minute or hour and reused when the ring
  * comes round; a batch racing that reset may lose its counts, which the statistics tolerate.
  *
  * <p>{@link #add} is called on serving threads: it allocates nothing except a new bucket once
