@@ -4,7 +4,6 @@ import io.retrainer.api.Dataset;
 import io.retrainer.api.Settings;
 import io.retrainer.api.Task;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,34 +41,67 @@ public final class DataSplit {
         boolean[] test = "time".equals(settings.requireString("strategy"))
                 ? byTime(data, settings.requireString("time_column"), fraction)
                 : holdout(data, fraction, new Random(seed));
-        List<Integer> trainRows = new ArrayList<>();
-        List<Integer> testRows = new ArrayList<>();
-        for (int r = 0; r < data.rowCount(); r++) {
-            (test[r] ? testRows : trainRows).add(r);
+        int holdoutRows = 0;
+        for (boolean t : test) {
+            if (t) {
+                holdoutRows++;
+            }
         }
-        if (trainRows.isEmpty() || testRows.isEmpty()) {
+        int[] trainRows = new int[data.rowCount() - holdoutRows];
+        int[] testRows = new int[holdoutRows];
+        for (int r = 0, a = 0, b = 0; r < data.rowCount(); r++) {
+            if (test[r]) {
+                testRows[b++] = r;
+            } else {
+                trainRows[a++] = r;
+            }
+        }
+        if (trainRows.length == 0 || testRows.length == 0) {
             throw new IllegalArgumentException("split of " + data.rowCount() + " rows with test_fraction " + fraction
-                    + " leaves " + trainRows.size() + " training and " + testRows.size() + " holdout rows; both must be non-empty");
+                    + " leaves " + trainRows.length + " training and " + testRows.length + " holdout rows; both must be non-empty");
         }
-        return new Parts(data.rows(toArray(trainRows)), data.rows(toArray(testRows)));
+        return new Parts(data.rows(trainRows), data.rows(testRows));
     }
 
     private static boolean[] holdout(Dataset data, double fraction, Random random) {
-        Map<String, List<Integer>> strata = new LinkedHashMap<>();
+        // Rows grouped by class (one group for regression), each group shuffled with the seeded
+        // random source; primitive arrays because this runs over millions of rows.
+        int n = data.rowCount();
         boolean classification = data.schema().task().orElse(Task.REGRESSION) == Task.CLASSIFICATION;
-        for (int r = 0; r < data.rowCount(); r++) {
+        Map<String, Integer> groupOf = new LinkedHashMap<>();
+        int[] group = new int[n];
+        int[] sizes = new int[16];
+        for (int r = 0; r < n; r++) {
             String key = classification ? String.valueOf(data.labelString(r)) : "";
-            strata.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
-        }
-        boolean[] test = new boolean[data.rowCount()];
-        for (List<Integer> rows : strata.values()) {
-            Collections.shuffle(rows, random);
-            int n = (int) Math.round(rows.size() * fraction);
-            if (n == 0 && rows.size() >= 2) {
-                n = 1;
+            int g = groupOf.computeIfAbsent(key, k -> groupOf.size());
+            if (g >= sizes.length) {
+                sizes = java.util.Arrays.copyOf(sizes, sizes.length * 2);
             }
-            for (int i = 0; i < n; i++) {
-                test[rows.get(i)] = true;
+            group[r] = g;
+            sizes[g]++;
+        }
+        int[][] members = new int[groupOf.size()][];
+        int[] filled = new int[groupOf.size()];
+        for (int g = 0; g < members.length; g++) {
+            members[g] = new int[sizes[g]];
+        }
+        for (int r = 0; r < n; r++) {
+            members[group[r]][filled[group[r]]++] = r;
+        }
+        boolean[] test = new boolean[n];
+        for (int[] rows : members) {
+            for (int i = rows.length - 1; i > 0; i--) {
+                int j = random.nextInt(i + 1);
+                int t = rows[i];
+                rows[i] = rows[j];
+                rows[j] = t;
+            }
+            int k = (int) Math.round(rows.length * fraction);
+            if (k == 0 && rows.length >= 2) {
+                k = 1;
+            }
+            for (int i = 0; i < k; i++) {
+                test[rows[i]] = true;
             }
         }
         return test;
@@ -96,9 +128,5 @@ public final class DataSplit {
             test[rows.get(i)] = true;
         }
         return test;
-    }
-
-    private static int[] toArray(List<Integer> rows) {
-        return rows.stream().mapToInt(Integer::intValue).toArray();
     }
 }
