@@ -280,8 +280,9 @@ public final class DriftMonitor implements PredictionListener, AutoCloseable {
     /**
      * Per-feature drift of the stable version serving at {@code endpoint} over the last
      * {@code window}, from in-memory counters (cheap: no database access). Empty when nothing
-     * serves there or the version has no reference profile (yet). Windows up to an hour count
-     * whole minutes; longer ones whole clock hours, up to a day.
+     * serves there or the version has no reference profile (yet). The window is rounded up to
+     * whole minutes (whole clock hours beyond an hour, at most a day) and includes the current,
+     * partial minute (hour): "the last 1m" holds between 60 and 120 seconds of rows.
      */
     public List<FeatureDrift> drift(String endpoint, Duration window) {
         return report(endpoint, window).map(r -> r.features().stream().map(DriftReport.FeatureReport::summary).toList())

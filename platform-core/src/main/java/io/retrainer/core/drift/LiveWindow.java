@@ -14,8 +14,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * Live bin counts of one model version at one endpoint, in time buckets. Every feature's slots
  * (as laid out by its {@link FeatureProfile}) sit side by side in one counter array per bucket.
  *
- * <p>Two rings: {@value #MINUTES} one-minute buckets answer windows up to an hour to the minute,
- * {@value #HOURS} one-hour buckets answer windows up to a day, rounded up to whole clock hours.
+ * <p>Two rings: one-minute buckets answer windows up to an hour, one-hour buckets windows up to a
+ * day. A window is rounded up to whole minutes (whole clock hours beyond an hour) and the current,
+ * partial bucket is added, so "the last W" always covers at least W: a 1-minute window holds
+ * between 60 and 120 seconds of rows, never the few seconds since the minute turned.
  * Every value is counted in both; a single minute ring covering a day would hold 1,440 arrays
  * of (features × ~100 bins) longs, over 100 MB at 100 features. Small requests increment the
  * shared atomic counters directly; larger batches are tallied in a per-thread array first and
@@ -26,12 +28,14 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * per minute and hour (and one tally array per serving thread).
  */
 final class LiveWindow {
-    static final int MINUTES = 60;
-    static final int HOURS = 24;
+    /** Minute buckets: an hour plus the current, partial minute. */
+    static final int MINUTES = 61;
+    /** Hour buckets: a day plus the current, partial hour. */
+    static final int HOURS = 25;
     /** Batches of at least this many rows are tallied locally before touching the shared counters. */
     static final int LOCAL_TALLY_ROWS = 16;
     /** The longest window answered. */
-    static final Duration LONGEST = Duration.ofHours(HOURS);
+    static final Duration LONGEST = Duration.ofHours(HOURS - 1);
 
     private record Bucket(long stamp, AtomicLongArray counts) {
     }
@@ -235,7 +239,8 @@ final class LiveWindow {
 
     /**
      * Sums the buckets covering the last {@code window} (at least one minute, at most
-     * {@link #LONGEST}): whole minutes up to an hour, whole clock hours beyond.
+     * {@link #LONGEST}): whole minutes up to an hour, whole clock hours beyond, each plus the
+     * current, partial bucket.
      */
     long[] sum(Duration window, long nowMillis) {
         long[] out = new long[slots];
@@ -244,14 +249,14 @@ final class LiveWindow {
         AtomicReferenceArray<Bucket> ring;
         long last;
         long count;
-        if (wantMinutes <= MINUTES) {
+        if (wantMinutes < MINUTES) {
             ring = minutes;
             last = minute;
-            count = wantMinutes;
+            count = wantMinutes + 1;
         } else {
             ring = hours;
             last = Math.floorDiv(minute, 60);
-            count = Math.min(HOURS, (wantMinutes + 59) / 60);
+            count = Math.min(HOURS, (wantMinutes + 59) / 60 + 1);
         }
         for (long s = last - count + 1; s <= last; s++) {
             Bucket b = ring.get((int) Math.floorMod(s, (long) ring.length()));

@@ -101,25 +101,30 @@ class LiveWindowTest {
     }
 
     @Test
-    void windowsCountWholeMinutesUpToAnHourAndClockHoursBeyond() {
+    void windowsCoverWholeMinutesUpToAnHourAndClockHoursBeyondPlusTheCurrentBucket() {
         LiveWindow w = new LiveWindow(profile(), T0);
         Dataset one = rows(new Object[] {5.0, "a"});
-        w.add(one, outputs("p"), T0 + 10_000);                  // minute 0 of hour 0
+        w.add(one, outputs("p"), T0 + 10_000);                           // minute 0 of hour 0
         w.add(one, outputs("p"), T0 + Duration.ofMinutes(2).toMillis()); // minute 2
         long now = T0 + Duration.ofMinutes(2).toMillis() + 30_000;
-        assertEquals(1, liveRows(w, Duration.ofMinutes(1), now));
-        assertEquals(1, liveRows(w, Duration.ofSeconds(90), now)); // 2 minutes: minute 1 and 2
+        assertEquals(1, liveRows(w, Duration.ofMinutes(1), now));   // minutes 1 and 2 (the current one)
+        assertEquals(2, liveRows(w, Duration.ofSeconds(90), now));  // rounded up to 2 minutes: minutes 0..2
         assertEquals(2, liveRows(w, Duration.ofMinutes(3), now));
         assertEquals(2, liveRows(w, Duration.ofHours(2), now));
 
-        // An hour later the minute ring has come round: minute 60 reuses minute 0's bucket.
+        // An hour later minute 60 has its own bucket; minute 0's is still there for a 60-minute window.
         long later = T0 + Duration.ofMinutes(60).toMillis();
         w.add(one, outputs("p"), later);
-        assertEquals(2, liveRows(w, Duration.ofMinutes(60), later)); // minutes 1..60: minute 2 and minute 60
-        assertEquals(3, liveRows(w, Duration.ofMinutes(61), later)); // beyond an hour: clock hours 0 and 1
+        assertEquals(3, liveRows(w, Duration.ofMinutes(60), later)); // minutes 0..60
+        assertEquals(2, liveRows(w, Duration.ofMinutes(59), later)); // minutes 1..60
         assertEquals(1, liveRows(w, Duration.ofMinutes(1), later));
-        assertEquals(0, liveRows(w, Duration.ofMinutes(60), later + Duration.ofHours(25).toMillis()));
-        assertEquals(0, liveRows(w, Duration.ofHours(24), later + Duration.ofHours(25).toMillis()));
+        assertEquals(3, liveRows(w, Duration.ofMinutes(61), later)); // beyond an hour: clock hours 0 and 1
+        // A day later every bucket is stale, including ring slots that came round again.
+        long dayLater = later + Duration.ofHours(25).toMillis();
+        assertEquals(0, liveRows(w, Duration.ofMinutes(60), dayLater));
+        assertEquals(0, liveRows(w, Duration.ofHours(24), dayLater));
+        w.add(one, outputs("p"), dayLater);
+        assertEquals(1, liveRows(w, Duration.ofHours(24), dayLater));
     }
 
     private static long liveRows(LiveWindow w, Duration window, long now) {
