@@ -346,10 +346,15 @@ class V2ProtocolTest {
                 .collect(Collectors.toMap(o -> o.getString("name"), o -> o, (a, b) -> a, java.util.LinkedHashMap::new));
     }
 
+    /** Rows predicted at {@code endpoint}, summed over its slots. */
     static Double predictions(String endpoint) {
-        Double v = app.platform().metrics().registry().getSampleValue("retrainer_predictions_total", new String[] {"endpoint"},
-                new String[] {endpoint});
-        return v == null ? 0.0 : v;
+        double total = 0;
+        for (String slot : List.of("blue", "green")) {
+            Double v = app.platform().metrics().registry().getSampleValue("retrainer_predictions_total",
+                    new String[] {"endpoint", "slot"}, new String[] {endpoint, slot});
+            total += v == null ? 0.0 : v;
+        }
+        return total;
     }
 
     static void assertInferError(String model, JsonArray inputs, String message) throws Exception {
