@@ -98,6 +98,9 @@ public final class Main {
                   --db-url URL        external PostgreSQL, postgresql://user:pass@host:5432/db (default: embedded; env RETRAINER_DB_URL)
                   --plugins-dir DIR   plugin jars (default ./plugins; env RETRAINER_PLUGINS_DIR)
                   --max-parallel-runs N, --stage-timeout 1h, --demo true|false
+                  --webhooks URL,URL  POST every platform event (runs, triggers, deployments) to these URLs
+                  --prediction-log-capacity N, --prediction-retention 30d
+                  --plugin-upload true --admin-token T   allow installing plugin jars through the API and console
                   --config FILE       a properties file with the same keys (default $RETRAINER_HOME/conf/retrainer.properties)
                 """;
     }
