@@ -118,6 +118,7 @@ public final class EndpointPages {
             data.put("hourChoices", CHART_HOURS);
             data.put("charts", charts(snapshots.result(), now.minus(Duration.ofHours(hours)), now));
             data.put("rollout", rollout(endpoint));
+            data.put("driftTop", driftTop(endpoint));
             render(ctx, 200, data);
         });
     }
@@ -144,6 +145,26 @@ public final class EndpointPages {
             r.put("shadowAgreement", a.compared() == 0 ? "-" : String.format("%.1f%%", a.rate() * 100));
         });
         return r.isEmpty() ? null : r;
+    }
+
+    /** The five features drifting most over the last hour (in-memory counters: cheap on the event loop). */
+    private List<Map<String, Object>> driftTop(String endpoint) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        platform.drift().drift(endpoint, Duration.ofHours(1)).stream()
+                .filter(d -> !Double.isNaN(d.psi()))
+                .sorted(java.util.Comparator.comparingDouble(io.retrainer.core.drift.FeatureDrift::psi).reversed())
+                .limit(5)
+                .forEach(d -> {
+                    Map<String, Object> m = new HashMap<>();
+                    m.put("feature", d.feature());
+                    m.put("kind", d.kind());
+                    m.put("psi", String.format("%.3f", d.psi()));
+                    m.put("ks", d.ks() == null ? "-" : String.format("%.3f", d.ks()));
+                    m.put("live", d.liveCount());
+                    m.put("alarm", d.psi() >= 0.2);
+                    out.add(m);
+                });
+        return out;
     }
 
     /** Operator buttons: promote now, pause, resume, abort; redirect back to the page. */
