@@ -80,7 +80,6 @@ public final class Platform implements AutoCloseable {
         this.inference = new InferenceService(serving, metrics, vertx);
         this.drift = new io.retrainer.core.drift.DriftMonitor(db, serving, metrics, Clock.systemUTC());
         serving.addListener(drift);
-        drift.attach(registry);
         drift.start(vertx);
         this.monitoring = new io.retrainer.core.monitoring.Monitoring(db, vertx, metrics.registry(),
                 config.predictionLogCapacity(), config.predictionRetention());
@@ -105,6 +104,7 @@ public final class Platform implements AutoCloseable {
         runs.notifyTo(notifier);
         this.executor = new RunExecutor(runs, plugins, registry, serving, metrics, config.maxParallelRuns(),
                 config.stageTimeout(), data.resolve("scratch"));
+        executor.addRegistrationHook(drift::atRegistration);
         this.triggers = new TriggerService(db, runs, plugins, serving, LiveSignals.of(monitoring.quality(), drift), notifier,
                 Clock.systemUTC(), TriggerService.configuredCheckInterval().orElse(TriggerService.DEFAULT_CHECK_INTERVAL));
         this.promotion = new ModelPromotion(registry, pipelines, plugins, serving);

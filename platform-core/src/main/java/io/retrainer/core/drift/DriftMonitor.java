@@ -5,7 +5,6 @@ import io.retrainer.api.Prediction;
 import io.retrainer.api.Predictor;
 import io.retrainer.core.metrics.PlatformMetrics;
 import io.retrainer.core.persistence.Db;
-import io.retrainer.core.registry.ModelRegistry;
 import io.retrainer.core.registry.ModelVersionView;
 import io.retrainer.core.serving.EndpointRouting;
 import io.retrainer.core.serving.EndpointView;
@@ -18,13 +17,11 @@ import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -62,7 +59,6 @@ public final class DriftMonitor implements PredictionListener, AutoCloseable {
      * Run executions reach the monitor through the registry they already hold, so wiring needs no
      * new constructor parameters across the engine. Weak keys: a closed platform's entry goes away.
      */
-    private static final Map<ModelRegistry, DriftMonitor> BY_REGISTRY = Collections.synchronizedMap(new WeakHashMap<>());
 
     /** The counters of one version at one endpoint; {@code live} is null until its profile is loaded. */
     private static final class VersionEntry {
@@ -120,10 +116,6 @@ public final class DriftMonitor implements PredictionListener, AutoCloseable {
                 .labelNames("endpoint", "model", "version", "feature").register(metrics.registry());
     }
 
-    /** Makes this monitor the one that profiles versions registered through {@code registry}. */
-    public void attach(ModelRegistry registry) {
-        BY_REGISTRY.put(registry, this);
-    }
 
     /** Starts the periodic gauge refresh (and profile preloading) on {@code vertx}. */
     public void start(Vertx vertx) {
@@ -139,29 +131,22 @@ public final class DriftMonitor implements PredictionListener, AutoCloseable {
         if (vertx != null && timer >= 0) {
             vertx.cancelTimer(timer);
         }
-        synchronized (BY_REGISTRY) {
-            BY_REGISTRY.values().removeIf(m -> m == this);
-        }
     }
 
     // ---- reference profiles ----------------------------------------------------------------
 
     /**
-     * Profiles a version just registered through {@code registry} and stores the profile, if a
-     * monitor is attached to that registry. Blocking (runs in the register stage). Never throws:
+     * Profiles a version just registered and stores the profile (the executor's
+     * {@link io.retrainer.core.pipeline.RegistrationHook}). Blocking (runs in the register stage). Never throws:
      * drift is an aid, so a failure is reported in the returned line and the run goes on.
      *
      * @param train the training rows (the label column is skipped)
      * @param holdout the holdout rows, predicted for the output profile when there are enough of them
      * @param predictor the registered model
-     * @return a line for the stage log, or empty if no monitor is attached
+     * @return a line for the stage log
      */
-    public static Optional<String> atRegistration(ModelRegistry registry, ModelVersionView registered, Dataset train,
-                                                  Dataset holdout, Predictor predictor) {
-        DriftMonitor monitor = BY_REGISTRY.get(registry);
-        if (monitor == null) {
-            return Optional.empty();
-        }
+    public Optional<String> atRegistration(ModelVersionView registered, Dataset train, Dataset holdout, Predictor predictor) {
+        DriftMonitor monitor = this;
         try {
             long t0 = System.nanoTime();
             ReferenceProfile p = monitor.recordReference(registered.model(), registered.version(), train, holdout, predictor);

@@ -57,7 +57,7 @@ final class RunExecution {
 
     record Services(RunService runs, PluginHost plugins, ModelRegistry registry, ServingService serving,
                     PlatformMetrics metrics, Duration stageTimeout, Path scratchRoot, ExecutorService stageThreads,
-                    AtomicBoolean shuttingDown) {
+                    AtomicBoolean shuttingDown, List<RegistrationHook> registrationHooks) {
     }
 
     private record Step(String name, StageSpec spec, ExtensionKind kind) {
@@ -385,8 +385,9 @@ final class RunExecution {
         s.metrics().modelMetrics(registered.model(), registered.version(), candidateMetrics.values());
         ctx.append("INFO", "registered " + registered.model() + " v" + registered.version() + " as " + registered.stage().label()
                 + " (artifact sha256 " + registered.artifactSha256().substring(0, 12) + "...)");
-        io.retrainer.core.drift.DriftMonitor.atRegistration(s.registry(), registered, parts.train(), parts.holdout(), model.predictor())
-                .ifPresent(line -> ctx.append("INFO", line));
+        for (RegistrationHook hook : s.registrationHooks()) {
+            hook.registered(registered, parts.train(), parts.holdout(), model.predictor()).ifPresent(line -> ctx.append("INFO", line));
+        }
         if (!rejected && def.deploy() == null) {
             registered = Db.await(s.registry().setStage(registered.model(), registered.version(), ModelStage.PRODUCTION,
                     "promoted by run " + run.id + ": " + reason));

@@ -8,6 +8,7 @@ import io.retrainer.core.registry.ModelRegistry;
 import io.retrainer.core.serving.ServingService;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,6 +40,7 @@ public final class RunExecutor implements AutoCloseable {
     private final AtomicBoolean dispatchScheduled = new AtomicBoolean();
     private final Map<Long, AtomicBoolean> cancelFlags = new ConcurrentHashMap<>();
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
+    private final List<RegistrationHook> registrationHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
     /**
@@ -54,9 +56,14 @@ public final class RunExecutor implements AutoCloseable {
         this.maxParallelRuns = maxParallelRuns;
         this.workers = Executors.newFixedThreadPool(maxParallelRuns, named("retrainer-run"));
         this.services = new RunExecution.Services(runs, plugins, registry, serving, metrics, stageTimeout, scratchRoot,
-                Executors.newCachedThreadPool(named("retrainer-stage")), shuttingDown);
+                Executors.newCachedThreadPool(named("retrainer-stage")), shuttingDown, registrationHooks);
         runs.onQueued(this::nudge);
         runs.onCancel(id -> Optional.ofNullable(cancelFlags.get(id)).ifPresent(f -> f.set(true)));
+    }
+
+    /** Adds work done in every register stage with the new version's data (e.g. drift profiles). */
+    public void addRegistrationHook(RegistrationHook hook) {
+        registrationHooks.add(hook);
     }
 
     /** Starts polling the queue (also picks up runs queued while the platform was down). */
