@@ -2,9 +2,12 @@ package io.retrainer.plugins.dtree;
 
 import io.retrainer.api.ModelLoader;
 import io.retrainer.api.Predictor;
+import io.retrainer.plugins.tribuo.PluginClassLoader;
+import io.retrainer.plugins.tribuo.TaskArtifact;
+import io.retrainer.plugins.tribuo.TribuoPredictor;
 import org.pf4j.Extension;
 
-/** Reads the artifacts {@link DecisionTreeTrainer} writes (format {@value ModelArtifact#FORMAT}). */
+/** Reads the artifacts {@link DecisionTreeTrainer} writes (format {@value DecisionTreeTrainer#FORMAT}). */
 @Extension
 public final class DecisionTreeModelLoader implements ModelLoader {
 
@@ -21,11 +24,11 @@ public final class DecisionTreeModelLoader implements ModelLoader {
 
     @Override
     public String format() {
-        return ModelArtifact.FORMAT;
+        return DecisionTreeTrainer.FORMAT;
     }
 
     @Override
     public Predictor load(byte[] artifact) throws Exception {
-        return PluginClassLoader.call(() -> new TreePredictor(ModelArtifact.fromBytes(artifact)));
+        return PluginClassLoader.call(() -> new TribuoPredictor(TaskArtifact.fromBytes(DecisionTreeTrainer.CODEC, artifact)));
     }
 }

@@ -8,10 +8,16 @@ import io.retrainer.api.StageContext;
 import io.retrainer.api.Task;
 import io.retrainer.api.TrainedModel;
 import io.retrainer.api.Trainer;
+import io.retrainer.plugins.tribuo.ArtifactCodec;
+import io.retrainer.plugins.tribuo.FeatureEncoder;
+import io.retrainer.plugins.tribuo.PluginClassLoader;
+import io.retrainer.plugins.tribuo.TaskArtifact;
+import io.retrainer.plugins.tribuo.TrainingChecks;
+import io.retrainer.plugins.tribuo.TrainingSet;
+import io.retrainer.plugins.tribuo.TribuoPredictor;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
 import org.pf4j.Extension;
 import org.tribuo.Model;
 import org.tribuo.classification.dtree.CARTClassificationTrainer;
@@ -28,6 +34,9 @@ import org.tribuo.regression.rtree.impurity.MeanSquaredError;
 @Extension
 public final class DecisionTreeTrainer implements Trainer {
     static final String ID = "decision-tree";
+    /** The stored model format, {@value #FORMAT}: see {@link TaskArtifact}. */
+    static final String FORMAT = "tribuo-decision-tree";
+    static final ArtifactCodec CODEC = new ArtifactCodec(FORMAT);
 
     @Override
     public String id() {
@@ -72,19 +81,17 @@ public final class DecisionTreeTrainer implements Trainer {
                         hyper.featureFraction(), false, new MeanSquaredError(), context.seed()).train(set.regression());
         checkCancelled(context);
 
-        ModelArtifact artifact = new ModelArtifact(set.task(), set.encoder(), model);
-        TreePredictor predictor = new TreePredictor(artifact);
+        TaskArtifact artifact = new TaskArtifact(set.task(), set.encoder(), model);
+        TribuoPredictor predictor = new TribuoPredictor(artifact);
         context.log().info("grew a " + set.task().name().toLowerCase(Locale.ROOT) + " tree on " + set.rows()
                 + " rows, " + model.getFeatureIDMap().size() + " features"
                 + (set.task() == Task.CLASSIFICATION ? ", classes " + predictor.classes() : ""));
         context.progress(1.0, "trained");
-        return new TrainedModel(artifact.toBytes(), ModelArtifact.FORMAT, hyper.describe(set.task(), context.seed()), predictor);
+        return new TrainedModel(artifact.toBytes(CODEC), FORMAT, hyper.describe(set.task(), context.seed()), predictor);
     }
 
     private static void checkCancelled(StageContext context) {
-        if (context.isCancelled()) {
-            throw new CancellationException(ID + ": training was cancelled");
-        }
+        TrainingChecks.checkCancelled(context, ID);
     }
 
     /** The settings, checked. */
@@ -100,9 +107,7 @@ public final class DecisionTreeTrainer implements Trainer {
         }
 
         private static void require(boolean ok, String problem) {
-            if (!ok) {
-                throw new IllegalArgumentException(ID + ": " + problem);
-            }
+            TrainingChecks.require(ok, ID, problem);
         }
 
         int tribuoDepth() {

@@ -16,12 +16,12 @@ import io.retrainer.api.Schema;
 import io.retrainer.api.Task;
 import io.retrainer.api.TrainedModel;
 import io.retrainer.api.testing.TestStageContext;
+import io.retrainer.plugins.tribuo.StoredArtifacts;
+import io.retrainer.plugins.tribuo.TestData;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -104,6 +104,14 @@ class DecisionTreeTrainerTest {
     }
 
     @Test
+    void modelsStoredByAnEarlierBuildStillLoadAndPredictTheSame() throws Exception {
+        StoredArtifacts.assertLoadsAndPredictsAsStored(new DecisionTreeModelLoader(), "breast-cancer",
+                TestData.read("breast_cancer.csv", "diagnosis", true));
+        StoredArtifacts.assertLoadsAndPredictsAsStored(new DecisionTreeModelLoader(), "diabetes",
+                TestData.read("diabetes_progression.csv", "progression", false));
+    }
+
+    @Test
     void loaderRefusesForeignBytes() {
         Exception e = assertThrows(Exception.class, () -> new DecisionTreeModelLoader().load("hello".getBytes()));
         assertTrue(e.getMessage().contains("not a readable tribuo-decision-tree model"), e.getMessage());
@@ -179,26 +187,6 @@ class DecisionTreeTrainerTest {
 
     @Test
     void predictorIsSafeToShareBetweenThreads() throws Exception {
-        Predictor predictor = breastCancerModel.predictor();
-        List<Prediction> expected = predictor.predict(breastCancer[1]);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < 4; t++) {
-            Thread thread = new Thread(() -> {
-                try {
-                    for (int i = 0; i < 20; i++) {
-                        assertEquals(expected, predictor.predict(breastCancer[1]));
-                    }
-                } catch (Throwable e) {
-                    failure.set(e);
-                }
-            });
-            threads.add(thread);
-            thread.start();
-        }
-        for (Thread thread : threads) {
-            thread.join();
-        }
-        assertNull(failure.get());
+        TestData.assertSafeToShareBetweenThreads(breastCancerModel.predictor(), breastCancer[1], 20);
     }
 }

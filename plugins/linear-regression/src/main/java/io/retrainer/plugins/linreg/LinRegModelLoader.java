@@ -2,6 +2,7 @@ package io.retrainer.plugins.linreg;
 
 import io.retrainer.api.ModelLoader;
 import io.retrainer.api.Predictor;
+import io.retrainer.plugins.tribuo.PluginClassLoader;
 import org.pf4j.Extension;
 
 /** Reads the artifacts {@link LinRegTrainer} writes (format {@value ModelArtifact#FORMAT}). */

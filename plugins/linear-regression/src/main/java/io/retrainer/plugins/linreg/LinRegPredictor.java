@@ -4,6 +4,7 @@ import io.retrainer.api.Dataset;
 import io.retrainer.api.Prediction;
 import io.retrainer.api.Predictor;
 import io.retrainer.api.Task;
+import io.retrainer.plugins.tribuo.FeatureEncoder;
 import java.util.ArrayList;
 import java.util.List;
 import org.tribuo.regression.RegressionFactory;

@@ -1,18 +1,14 @@
 package io.retrainer.plugins.linreg;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import io.retrainer.plugins.tribuo.ArtifactCodec;
+import io.retrainer.plugins.tribuo.FeatureEncoder;
 import java.io.IOException;
 import org.tribuo.Model;
-import org.tribuo.protos.core.ModelProto;
 import org.tribuo.regression.Regressor;
 
 /**
- * The stored form of a trained model: a header, the {@link FeatureEncoder}, how the target was
- * scaled, and the Tribuo model in Tribuo's protobuf format (stable across Tribuo versions, and
- * unable to instantiate arbitrary classes, unlike Java serialisation).
+ * The stored form of a trained model: after the {@link ArtifactCodec} header, how the target was
+ * scaled (mean, then scale), the {@link FeatureEncoder} and the Tribuo model.
  *
  * @param encoder how input rows become features
  * @param targetMean subtracted from the target before training, added back to predictions
@@ -21,8 +17,7 @@ import org.tribuo.regression.Regressor;
  */
 record ModelArtifact(FeatureEncoder encoder, double targetMean, double targetScale, Model<Regressor> model) {
     static final String FORMAT = "tribuo-linear-regression";
-    private static final String MAGIC = "retrainer:" + FORMAT;
-    private static final int VERSION = 1;
+    private static final ArtifactCodec CODEC = new ArtifactCodec(FORMAT);
 
     /** A prediction of the model turned back into the target's units. */
     double unscale(double predicted) {
@@ -30,18 +25,12 @@ record ModelArtifact(FeatureEncoder encoder, double targetMean, double targetSca
     }
 
     byte[] toBytes() throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeUTF(MAGIC);
-            out.writeInt(VERSION);
+        return CODEC.encode(out -> {
             out.writeDouble(targetMean);
             out.writeDouble(targetScale);
             encoder.write(out);
-            byte[] tribuo = model.serialize().toByteArray();
-            out.writeInt(tribuo.length);
-            out.write(tribuo);
-        }
-        return bytes.toByteArray();
+            ArtifactCodec.writeModel(out, model);
+        });
     }
 
     /**
@@ -50,21 +39,11 @@ record ModelArtifact(FeatureEncoder encoder, double targetMean, double targetSca
      * @throws IOException if the bytes are not such an artifact
      */
     static ModelArtifact fromBytes(byte[] artifact) throws IOException {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(artifact))) {
-            String magic = in.readUTF();
-            int version = in.readInt();
-            if (!MAGIC.equals(magic) || version != VERSION) {
-                throw new IOException("not a " + FORMAT + " artifact of version " + VERSION);
-            }
+        return CODEC.decode(artifact, in -> {
             double mean = in.readDouble();
             double scale = in.readDouble();
             FeatureEncoder encoder = FeatureEncoder.read(in);
-            byte[] tribuo = new byte[in.readInt()];
-            in.readFully(tribuo);
-            Model<?> model = Model.deserialize(ModelProto.parseFrom(tribuo));
-            return new ModelArtifact(encoder, mean, scale, model.castModel(Regressor.class));
-        } catch (IOException | RuntimeException e) {
-            throw new IOException("the artifact is not a readable " + FORMAT + " model: " + e.getMessage(), e);
-        }
+            return new ModelArtifact(encoder, mean, scale, ArtifactCodec.readModel(in).castModel(Regressor.class));
+        });
     }
 }

@@ -16,12 +16,12 @@ import io.retrainer.api.Schema;
 import io.retrainer.api.Task;
 import io.retrainer.api.TrainedModel;
 import io.retrainer.api.testing.TestStageContext;
+import io.retrainer.plugins.tribuo.StoredArtifacts;
+import io.retrainer.plugins.tribuo.TestData;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +32,7 @@ class LinRegTrainerTest {
 
     @BeforeAll
     static void trainOnDiabetes() throws Exception {
-        diabetes = TestData.split(TestData.read("diabetes_progression.csv", "progression"), 7);
+        diabetes = TestData.split(TestData.read("diabetes_progression.csv", "progression", false), 7);
         diabetesModel = TRAINER.train(diabetes[0], context(Map.of()));
     }
 
@@ -78,6 +78,12 @@ class LinRegTrainerTest {
             thread.setContextClassLoader(original);
         }
         assertEquals(diabetesModel.predictor().predict(diabetes[1]), loaded.predict(diabetes[1]));
+    }
+
+    @Test
+    void modelsStoredByAnEarlierBuildStillLoadAndPredictTheSame() throws Exception {
+        StoredArtifacts.assertLoadsAndPredictsAsStored(new LinRegModelLoader(), "diabetes",
+                TestData.read("diabetes_progression.csv", "progression", false));
     }
 
     @Test
@@ -147,26 +153,6 @@ class LinRegTrainerTest {
 
     @Test
     void predictorIsSafeToShareBetweenThreads() throws Exception {
-        Predictor predictor = diabetesModel.predictor();
-        List<Prediction> expected = predictor.predict(diabetes[1]);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < 4; t++) {
-            Thread thread = new Thread(() -> {
-                try {
-                    for (int i = 0; i < 20; i++) {
-                        assertEquals(expected, predictor.predict(diabetes[1]));
-                    }
-                } catch (Throwable e) {
-                    failure.set(e);
-                }
-            });
-            threads.add(thread);
-            thread.start();
-        }
-        for (Thread thread : threads) {
-            thread.join();
-        }
-        assertNull(failure.get());
+        TestData.assertSafeToShareBetweenThreads(diabetesModel.predictor(), diabetes[1], 20);
     }
 }

@@ -2,6 +2,9 @@ package io.retrainer.plugins.logreg;
 
 import io.retrainer.api.ModelLoader;
 import io.retrainer.api.Predictor;
+import io.retrainer.api.Task;
+import io.retrainer.plugins.tribuo.PluginClassLoader;
+import io.retrainer.plugins.tribuo.TribuoPredictor;
 import org.pf4j.Extension;
 
 /** Reads the artifacts {@link LogRegTrainer} writes (format {@value ModelArtifact#FORMAT}). */
@@ -26,6 +29,9 @@ public final class LogRegModelLoader implements ModelLoader {
 
     @Override
     public Predictor load(byte[] artifact) throws Exception {
-        return PluginClassLoader.call(() -> new LogRegPredictor(ModelArtifact.fromBytes(artifact)));
+        return PluginClassLoader.call(() -> {
+            ModelArtifact read = ModelArtifact.fromBytes(artifact);
+            return new TribuoPredictor(Task.CLASSIFICATION, read.encoder(), read.model());
+        });
     }
 }

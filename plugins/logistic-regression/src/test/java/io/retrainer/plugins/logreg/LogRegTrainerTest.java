@@ -2,7 +2,6 @@ package io.retrainer.plugins.logreg;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,13 +14,14 @@ import io.retrainer.api.Predictor;
 import io.retrainer.api.Schema;
 import io.retrainer.api.TrainedModel;
 import io.retrainer.api.testing.TestStageContext;
+import io.retrainer.plugins.tribuo.StoredArtifacts;
+import io.retrainer.plugins.tribuo.TestData;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +32,7 @@ class LogRegTrainerTest {
 
     @BeforeAll
     static void trainOnBreastCancer() throws Exception {
-        breastCancer = TestData.stratifiedSplit(TestData.read("breast_cancer.csv", "diagnosis"), 7);
+        breastCancer = TestData.split(TestData.read("breast_cancer.csv", "diagnosis", true), 7);
         breastCancerModel = TRAINER.train(breastCancer[0], context(Map.of()));
     }
 
@@ -41,14 +41,7 @@ class LogRegTrainerTest {
     }
 
     private static double holdoutAuc(Predictor predictor, Dataset holdout) {
-        List<Prediction> predictions = predictor.predict(holdout);
-        double[] scores = new double[holdout.rowCount()];
-        boolean[] malignant = new boolean[holdout.rowCount()];
-        for (int r = 0; r < scores.length; r++) {
-            scores[r] = predictions.get(r).probabilities().get("malignant");
-            malignant[r] = holdout.labelString(r).equals("malignant");
-        }
-        return TestData.auc(scores, malignant);
+        return TestData.auc(predictor.predict(holdout), holdout, "malignant");
     }
 
     @Test
@@ -65,7 +58,7 @@ class LogRegTrainerTest {
 
     @Test
     void wineMulticlassAccuracyIsAtLeast09() throws Exception {
-        Dataset[] wine = TestData.stratifiedSplit(TestData.read("wine.csv", "cultivar"), 7);
+        Dataset[] wine = TestData.split(TestData.read("wine.csv", "cultivar", true), 7);
         Predictor predictor = TRAINER.train(wine[0], context(Map.of())).predictor();
         assertEquals(List.of("class_0", "class_1", "class_2"), predictor.classes());
 
@@ -99,6 +92,12 @@ class LogRegTrainerTest {
 
         assertEquals(model.predictor().classes(), loaded.classes());
         assertEquals(model.predictor().predict(breastCancer[1]), loaded.predict(breastCancer[1]));
+    }
+
+    @Test
+    void modelsStoredByAnEarlierBuildStillLoadAndPredictTheSame() throws Exception {
+        StoredArtifacts.assertLoadsAndPredictsAsStored(new LogRegModelLoader(), "breast-cancer",
+                TestData.read("breast_cancer.csv", "diagnosis", true));
     }
 
     @Test
@@ -214,26 +213,6 @@ class LogRegTrainerTest {
 
     @Test
     void predictorIsSafeToShareBetweenThreads() throws Exception {
-        Predictor predictor = breastCancerModel.predictor();
-        List<Prediction> expected = predictor.predict(breastCancer[1]);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < 4; t++) {
-            Thread thread = new Thread(() -> {
-                try {
-                    for (int i = 0; i < 20; i++) {
-                        assertEquals(expected, predictor.predict(breastCancer[1]));
-                    }
-                } catch (Throwable e) {
-                    failure.set(e);
-                }
-            });
-            threads.add(thread);
-            thread.start();
-        }
-        for (Thread thread : threads) {
-            thread.join();
-        }
-        assertNull(failure.get());
+        TestData.assertSafeToShareBetweenThreads(breastCancerModel.predictor(), breastCancer[1], 20);
     }
 }

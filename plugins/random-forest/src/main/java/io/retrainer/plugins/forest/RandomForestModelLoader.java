@@ -2,9 +2,12 @@ package io.retrainer.plugins.forest;
 
 import io.retrainer.api.ModelLoader;
 import io.retrainer.api.Predictor;
+import io.retrainer.plugins.tribuo.PluginClassLoader;
+import io.retrainer.plugins.tribuo.TaskArtifact;
+import io.retrainer.plugins.tribuo.TribuoPredictor;
 import org.pf4j.Extension;
 
-/** Reads the artifacts {@link RandomForestTrainer} writes (format {@value ModelArtifact#FORMAT}). */
+/** Reads the artifacts {@link RandomForestTrainer} writes (format {@value RandomForestTrainer#FORMAT}). */
 @Extension
 public final class RandomForestModelLoader implements ModelLoader {
 
@@ -21,11 +24,11 @@ public final class RandomForestModelLoader implements ModelLoader {
 
     @Override
     public String format() {
-        return ModelArtifact.FORMAT;
+        return RandomForestTrainer.FORMAT;
     }
 
     @Override
     public Predictor load(byte[] artifact) throws Exception {
-        return PluginClassLoader.call(() -> new TreePredictor(ModelArtifact.fromBytes(artifact)));
+        return PluginClassLoader.call(() -> new TribuoPredictor(TaskArtifact.fromBytes(RandomForestTrainer.CODEC, artifact)));
     }
 }

@@ -8,13 +8,18 @@ import io.retrainer.api.StageContext;
 import io.retrainer.api.Task;
 import io.retrainer.api.TrainedModel;
 import io.retrainer.api.Trainer;
+import io.retrainer.plugins.tribuo.ArtifactCodec;
+import io.retrainer.plugins.tribuo.PluginClassLoader;
+import io.retrainer.plugins.tribuo.TaskArtifact;
+import io.retrainer.plugins.tribuo.TrainingChecks;
+import io.retrainer.plugins.tribuo.TrainingSet;
+import io.retrainer.plugins.tribuo.TribuoPredictor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CancellationException;
 import java.util.function.LongFunction;
 import org.pf4j.Extension;
 import org.tribuo.Model;
@@ -44,6 +49,9 @@ import org.tribuo.regression.rtree.impurity.MeanSquaredError;
 @Extension
 public final class RandomForestTrainer implements Trainer {
     static final String ID = "random-forest";
+    /** The stored model format, {@value #FORMAT}: see {@link TaskArtifact}. */
+    static final String FORMAT = "tribuo-random-forest";
+    static final ArtifactCodec CODEC = new ArtifactCodec(FORMAT);
 
     @Override
     public String id() {
@@ -88,13 +96,13 @@ public final class RandomForestTrainer implements Trainer {
                         seed -> new CARTRegressionTrainer(hyper.tribuoDepth(), hyper.minChildWeight(), 0f,
                                 hyper.featureFraction(), false, new MeanSquaredError(), seed));
 
-        ModelArtifact artifact = new ModelArtifact(set.task(), set.encoder(), model);
-        TreePredictor predictor = new TreePredictor(artifact);
+        TaskArtifact artifact = new TaskArtifact(set.task(), set.encoder(), model);
+        TribuoPredictor predictor = new TribuoPredictor(artifact);
         context.log().info("grew a " + set.task().name().toLowerCase(Locale.ROOT) + " forest of " + hyper.trees() + " trees on "
                 + set.rows() + " rows, " + model.getFeatureIDMap().size() + " features"
                 + (set.task() == Task.CLASSIFICATION ? ", classes " + predictor.classes() : ""));
         context.progress(1.0, "trained");
-        return new TrainedModel(artifact.toBytes(), ModelArtifact.FORMAT, hyper.describe(set.task(), context.seed()), predictor);
+        return new TrainedModel(artifact.toBytes(CODEC), FORMAT, hyper.describe(set.task(), context.seed()), predictor);
     }
 
     /** Grows the trees one by one, each with its own seed drawn from the run's seed. */
@@ -117,9 +125,7 @@ public final class RandomForestTrainer implements Trainer {
     }
 
     private static void checkCancelled(StageContext context) {
-        if (context.isCancelled()) {
-            throw new CancellationException(ID + ": training was cancelled");
-        }
+        TrainingChecks.checkCancelled(context, ID);
     }
 
     /** The settings, checked, with the feature fraction resolved. */
@@ -138,9 +144,7 @@ public final class RandomForestTrainer implements Trainer {
         }
 
         private static void require(boolean ok, String problem) {
-            if (!ok) {
-                throw new IllegalArgumentException(ID + ": " + problem);
-            }
+            TrainingChecks.require(ok, ID, problem);
         }
 
         int tribuoDepth() {

@@ -16,13 +16,13 @@ import io.retrainer.api.Schema;
 import io.retrainer.api.Task;
 import io.retrainer.api.TrainedModel;
 import io.retrainer.api.testing.TestStageContext;
+import io.retrainer.plugins.tribuo.StoredArtifacts;
+import io.retrainer.plugins.tribuo.TestData;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -109,6 +109,14 @@ class RandomForestTrainerTest {
     }
 
     @Test
+    void modelsStoredByAnEarlierBuildStillLoadAndPredictTheSame() throws Exception {
+        StoredArtifacts.assertLoadsAndPredictsAsStored(new RandomForestModelLoader(), "breast-cancer",
+                TestData.read("breast_cancer.csv", "diagnosis", true));
+        StoredArtifacts.assertLoadsAndPredictsAsStored(new RandomForestModelLoader(), "diabetes",
+                TestData.read("diabetes_progression.csv", "progression", false));
+    }
+
+    @Test
     void loaderRefusesForeignBytesAndOtherFormats() throws Exception {
         Exception e = assertThrows(Exception.class, () -> new RandomForestModelLoader().load("hello".getBytes()));
         assertTrue(e.getMessage().contains("not a readable tribuo-random-forest model"), e.getMessage());
@@ -188,26 +196,6 @@ class RandomForestTrainerTest {
 
     @Test
     void predictorIsSafeToShareBetweenThreads() throws Exception {
-        Predictor predictor = TRAINER.train(breastCancer[0], context(SMALL)).predictor();
-        List<Prediction> expected = predictor.predict(breastCancer[1]);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < 4; t++) {
-            Thread thread = new Thread(() -> {
-                try {
-                    for (int i = 0; i < 5; i++) {
-                        assertEquals(expected, predictor.predict(breastCancer[1]));
-                    }
-                } catch (Throwable e) {
-                    failure.set(e);
-                }
-            });
-            threads.add(thread);
-            thread.start();
-        }
-        for (Thread thread : threads) {
-            thread.join();
-        }
-        assertNull(failure.get());
+        TestData.assertSafeToShareBetweenThreads(TRAINER.train(breastCancer[0], context(SMALL)).predictor(), breastCancer[1], 5);
     }
 }

@@ -1,4 +1,4 @@
-package io.retrainer.plugins.linreg;
+package io.retrainer.plugins.tribuo;
 
 import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
@@ -10,10 +10,12 @@ import org.tribuo.math.la.Tensor;
 /**
  * L2 regularisation for Tribuo's linear SGD, which has none of its own in 4.3: wraps an optimiser
  * and, after each of its steps, shrinks every weight by {@code learningRate × l2} (weight decay,
- * the SGD form of an L2 penalty). The bias column is shrunk too; with the small values this
- * plugin uses that makes no practical difference, and Tribuo keeps the bias's position private.
+ * the SGD form of an L2 penalty). The bias column is shrunk too; with the small values the
+ * plugins use that makes no practical difference, and Tribuo keeps the bias's position private.
+ * The class name is recorded in a trained model's provenance (informational only: loading a model
+ * does not instantiate it).
  */
-final class WeightDecay implements StochasticGradientOptimiser {
+public final class WeightDecay implements StochasticGradientOptimiser {
     @Config(mandatory = true, description = "The optimiser whose steps are followed by the decay.")
     private StochasticGradientOptimiser optimiser;
     @Config(description = "Learning rate the decay is scaled by.")
@@ -27,7 +29,12 @@ final class WeightDecay implements StochasticGradientOptimiser {
     private WeightDecay() {
     }
 
-    WeightDecay(StochasticGradientOptimiser optimiser, double learningRate, double l2) {
+    /**
+     * @param optimiser the optimiser whose steps are followed by the decay
+     * @param learningRate the learning rate the decay is scaled by
+     * @param l2 the L2 penalty; {@code learningRate × l2} must be below 1
+     */
+    public WeightDecay(StochasticGradientOptimiser optimiser, double learningRate, double l2) {
         this.optimiser = optimiser;
         this.learningRate = learningRate;
         this.l2 = l2;

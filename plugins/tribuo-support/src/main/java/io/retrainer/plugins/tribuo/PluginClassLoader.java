@@ -1,4 +1,4 @@
-package io.retrainer.plugins.logreg;
+package io.retrainer.plugins.tribuo;
 
 import java.util.concurrent.Callable;
 
@@ -7,12 +7,16 @@ import java.util.concurrent.Callable;
  * configuration and provenance library (OLCUT) and protobuf may resolve classes through the
  * context loader; under PF4J only the plugin's loader sees Tribuo, and a caller is not obliged to
  * have set it.
+ *
+ * <p>"This plugin's class loader" is the loader of this class: every plugin bundles its own copy
+ * of this library (shaded into its jar), so under PF4J it is the calling plugin's loader.
  */
-final class PluginClassLoader {
+public final class PluginClassLoader {
     private PluginClassLoader() {
     }
 
-    static <T> T call(Callable<T> work) throws Exception {
+    /** Runs {@code work} with this plugin's loader as context class loader, then restores the caller's. */
+    public static <T> T call(Callable<T> work) throws Exception {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(PluginClassLoader.class.getClassLoader());

@@ -1,4 +1,4 @@
-package io.retrainer.plugins.logreg;
+package io.retrainer.plugins.tribuo;
 
 import io.retrainer.api.Column;
 import io.retrainer.api.Dataset;
@@ -16,12 +16,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.tribuo.classification.Label;
+import org.tribuo.Output;
 import org.tribuo.impl.ArrayExample;
 
 /**
- * Turns rows of a {@link Dataset} into the named numeric features a linear model takes, with the
- * statistics learnt from the training data:
+ * Turns rows of a {@link Dataset} into the named numeric features a Tribuo model takes, with the
+ * statistics learnt from the training data. Every Tribuo plugin encodes the same way; plugins cannot
+ * share classes at run time, so each carries its own copy of this class inside its jar:
  * <ul>
  *   <li>numeric columns: missing values become the training mean, then (optionally) standardised
  *       with the training mean and standard deviation;</li>
@@ -30,16 +31,17 @@ import org.tribuo.impl.ArrayExample;
  *       category sets none of them;</li>
  *   <li>text and timestamp columns are not used.</li>
  * </ul>
- * Immutable, so one encoder serves any number of threads.
+ * Immutable, so one encoder serves any number of threads. {@link #write} and {@link #read} define
+ * the encoder's part of the plugins' stored artifacts: changing them breaks models already stored.
  */
-final class FeatureEncoder {
+public final class FeatureEncoder {
     /**
      * Set on every row. Tribuo refuses to score a row in which it knows no feature, which would
      * happen for a model with only categorical inputs when every value is missing or unseen.
      */
-    static final String CONSTANT = "constant";
+    public static final String CONSTANT = "constant";
     /** The most categories one column contributes. */
-    static final int MAX_CATEGORIES = 1000;
+    public static final int MAX_CATEGORIES = 1000;
 
     private final List<NumericFeature> numeric;
     private final List<CategoricalFeature> categorical;
@@ -71,9 +73,12 @@ final class FeatureEncoder {
      * Learns the encoding from the feature columns of {@code training}.
      *
      * @param rows the rows to learn from (those with a label)
+     * @param standardize whether numeric columns are centred and divided by their standard deviation
+     * @param plugin the plugin's id, for messages
+     * @param log where ignored and truncated columns are reported
      * @throws IllegalArgumentException if no feature column is usable
      */
-    static FeatureEncoder fit(Dataset training, int[] rows, boolean standardize, StageLog log) {
+    public static FeatureEncoder fit(Dataset training, int[] rows, boolean standardize, String plugin, StageLog log) {
         Schema schema = training.schema();
         List<NumericFeature> numeric = new ArrayList<>();
         List<CategoricalFeature> categorical = new ArrayList<>();
@@ -83,11 +88,11 @@ final class FeatureEncoder {
                 case NUMERIC -> numeric.add(fitNumeric(training, c, column.name(), rows, standardize));
                 case CATEGORICAL -> categorical.add(fitCategorical(training, c, column.name(), rows, log));
                 default -> log.warn("column '" + column.name() + "' is " + column.type().name().toLowerCase(Locale.ROOT)
-                        + " and is ignored: logistic-regression uses numeric and categorical columns only");
+                        + " and is ignored: " + plugin + " uses numeric and categorical columns only");
             }
         }
         if (numeric.isEmpty() && categorical.isEmpty()) {
-            throw new IllegalArgumentException("logistic-regression found no numeric or categorical feature column in "
+            throw new IllegalArgumentException(plugin + " found no numeric or categorical feature column in "
                     + schema.features().stream().map(Column::name).toList());
         }
         return new FeatureEncoder(numeric, categorical);
@@ -140,13 +145,18 @@ final class FeatureEncoder {
         return new NumericFeature(name, mean, standardize && std > 0 ? std : 1);
     }
 
+    /** How many features the encoding can produce, not counting the constant. */
+    public int featureCount() {
+        return numeric.size() + categorical.stream().mapToInt(f -> f.vocabulary().size()).sum();
+    }
+
     /** The features of every row of {@code inputs}, whose columns are found by name. */
-    Bound bind(Schema inputs) {
+    public Bound bind(Schema inputs) {
         return new Bound(inputs);
     }
 
     /** This encoder tied to one input schema: column positions looked up once, not per row. */
-    final class Bound {
+    public final class Bound {
         private final int[] numericColumns;
         private final boolean[] numericAsText;
         private final int[] categoricalColumns;
@@ -168,8 +178,8 @@ final class FeatureEncoder {
             }
         }
 
-        /** Row {@code r} of {@code data} as a Tribuo example with the given label. */
-        ArrayExample<Label> example(Dataset data, int r, Label label) {
+        /** Row {@code r} of {@code data} as a Tribuo example with the given output (label or target). */
+        public <T extends Output<T>> ArrayExample<T> example(Dataset data, int r, T output) {
             int size = numeric.size() + categorical.size() + 1;
             String[] names = new String[size];
             double[] values = new double[size];
@@ -190,7 +200,7 @@ final class FeatureEncoder {
             }
             names[k] = CONSTANT;
             values[k++] = 1;
-            return new ArrayExample<>(label, Arrays.copyOf(names, k), Arrays.copyOf(values, k));
+            return new ArrayExample<>(output, Arrays.copyOf(names, k), Arrays.copyOf(values, k));
         }
 
         /** A numeric feature's value, or NaN when absent; text input (e.g. from JSON) is parsed leniently. */
@@ -227,7 +237,8 @@ final class FeatureEncoder {
         }
     }
 
-    void write(DataOutputStream out) throws IOException {
+    /** Writes the learnt statistics in the layout {@link #read} reads. */
+    public void write(DataOutputStream out) throws IOException {
         out.writeInt(numeric.size());
         for (NumericFeature f : numeric) {
             writeString(out, f.column());
@@ -257,7 +268,8 @@ final class FeatureEncoder {
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
-    static FeatureEncoder read(DataInputStream in) throws IOException {
+    /** Reads an encoder written by {@link #write}. */
+    public static FeatureEncoder read(DataInputStream in) throws IOException {
         int numericCount = in.readInt();
         List<NumericFeature> numeric = new ArrayList<>(numericCount);
         for (int i = 0; i < numericCount; i++) {
