@@ -183,6 +183,38 @@ class RolloutTest {
     }
 
     @Test
+    void routingIsStickyPerRequestKeyAndSplitsByShare() throws Exception {
+        f.save(pipeline("sticky", "{}", ""));
+        assertEquals("succeeded", f.awaitRun(f.trigger("sticky"), WAIT).summary().status());
+        ServedModel stable = f.platform.serving().served("sticky").orElseThrow();
+        String canarySlot = f.platform.serving().startCanary("sticky", stable, 30);
+        try {
+            for (String key : List.of("user-1", "user-2", "user-3", "tenant-x")) {
+                String first = f.platform.serving().route("sticky", key).orElseThrow().slot();
+                for (int i = 0; i < 50; i++) {
+                    assertEquals(first, f.platform.serving().route("sticky", key).orElseThrow().slot(), key);
+                }
+            }
+            int toCanary = 0;
+            for (int i = 0; i < 2000; i++) {
+                if (f.platform.serving().route("sticky", "key-" + i).orElseThrow().slot().equals(canarySlot)) {
+                    toCanary++;
+                }
+            }
+            assertTrue(toCanary > 450 && toCanary < 750, "30% of 2000 distinct keys, got " + toCanary);
+            int random = 0;
+            for (int i = 0; i < 2000; i++) {
+                if (f.platform.serving().route("sticky", null).orElseThrow().slot().equals(canarySlot)) {
+                    random++;
+                }
+            }
+            assertTrue(random > 450 && random < 750, "30% of 2000 keyless requests, got " + random);
+        } finally {
+            f.platform.serving().dropCanary("sticky");
+        }
+    }
+
+    @Test
     void endpointsFollowingAnAliasRedeployWhenItMoves() throws Exception {
         f.save(pipeline("aliased", "{}", ""));
         assertEquals("succeeded", f.awaitRun(f.trigger("aliased"), WAIT).summary().status());
