@@ -94,6 +94,8 @@ public final class EndpointPages {
         List<Future<?>> all = new ArrayList<>(readings);
         all.add(activity);
         all.add(snapshots);
+        List<Future<Optional<QualityReading>>> sideBySide = rolloutQuality(endpoint);
+        all.addAll(sideBySide);
         Future.all(all).onComplete(ar -> {
             if (ar.failed()) {
                 LOG.error("endpoint page {} failed", endpoint, ar.cause());
@@ -117,10 +119,37 @@ public final class EndpointPages {
             data.put("hours", hours);
             data.put("hourChoices", CHART_HOURS);
             data.put("charts", charts(snapshots.result(), now.minus(Duration.ofHours(hours)), now));
-            data.put("rollout", rollout(endpoint));
+            Map<String, Object> rollout = rollout(endpoint);
+            if (rollout != null && sideBySide.size() == 2) {
+                sideBySide.get(0).result().ifPresent(q -> rollout.put("qualityNew", number(q.value()) + " (" + q.labelled() + " labelled)"));
+                sideBySide.get(1).result().ifPresent(q -> rollout.put("qualityOld", number(q.value()) + " (" + q.labelled() + " labelled)"));
+                rollout.put("qualityMetric", qualityMetric(endpoint));
+            }
+            data.put("rollout", rollout);
             data.put("driftTop", driftTop(endpoint));
             render(ctx, 200, data);
         });
+    }
+
+    /**
+     * Live quality of the new and the old version since the rollout began (the shadow's or
+     * canary's answers against the stable version's), from fed-back labels; empty without a rollout.
+     */
+    private List<Future<Optional<QualityReading>>> rolloutQuality(String endpoint) {
+        var status = platform.rollouts().status(endpoint);
+        if (status.isEmpty() || status.get().fromVersion() == null) {
+            return List.of();
+        }
+        var st = status.get();
+        String metric = qualityMetric(endpoint);
+        LiveQuality q = platform.liveQuality();
+        return List.of(q.readVersion(endpoint, st.model(), st.version(), metric, st.started()),
+                q.readVersion(endpoint, st.model(), st.fromVersion(), metric, st.started()));
+    }
+
+    private String qualityMetric(String endpoint) {
+        return platform.serving().served(endpoint)
+                .map(m -> m.predictor().task() == io.retrainer.api.Task.REGRESSION ? "rmse" : "accuracy").orElse("accuracy");
     }
 
     /** The rollout at this endpoint (in progress or last ended) and shadow agreement, for the page. */
