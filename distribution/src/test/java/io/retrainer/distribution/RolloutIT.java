@@ -109,6 +109,12 @@ class RolloutIT {
             JsonObject rollout = http.get("/api/endpoints/guarded/rollout").json();
             assertEquals("rolled_back", rollout.getString("phase"));
             assertEquals(0, rollout.getInteger("percent"));
+            // The console's endpoint page tells the story: phase, both versions' live accuracy, the gate's reason.
+            Http.Response page = http.get("/endpoints/guarded");
+            assertEquals(200, page.status());
+            assertTrue(page.body().contains("rolled_back"), "phase on the page");
+            assertTrue(page.body().contains("Live <span>accuracy</span> since the"), "side-by-side quality on the page");
+            assertTrue(page.body().contains("gate failed at 50%"), "gate reason on the page");
             // Every request after the rollback is answered by v1 again.
             for (int i = 0; i < 20; i++) {
                 String[] row = lines.get(1 + i).split(",");
