@@ -48,6 +48,7 @@ public final class WebServer extends AbstractVerticle {
         new io.retrainer.web.api.FeedbackRoutes(platform).mount(router);
         new io.retrainer.web.api.TriggersRoutes(platform).mount(router);
         new io.retrainer.web.api.PluginRoutes(platform, vertx).mount(router);
+        new io.retrainer.web.api.ModelUploadRoutes(platform, vertx).mount(router);
         new ApiRoutes(platform, vertx).mount(router);
         router.route("/static/*").handler(StaticHandler.create("webroot/static").setCachingEnabled(true).setMaxAgeSeconds(3600));
         new ConsoleRoutes(platform, vertx).mount(router);

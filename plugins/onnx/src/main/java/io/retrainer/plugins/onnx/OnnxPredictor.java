@@ -40,10 +40,12 @@ import java.util.concurrent.Callable;
  * order cannot be known before a prediction). The predicted class is the model's own {@code label}
  * output, not recomputed from the probabilities.
  *
+ * <p>{@link #close()} frees the native session; hosts that never call it leave it to process exit.
+ *
  * <p>Thread-safe: one {@link OrtSession} is shared by all callers (ONNX Runtime allows concurrent
  * {@code run} calls on a session) and every call has its own tensors.
  */
-final class OnnxPredictor implements Predictor {
+final class OnnxPredictor implements Predictor, AutoCloseable {
     /** Model metadata key naming the classes, comma-separated, in probability column order. */
     static final String CLASSES_METADATA = "classes";
     private static final String LABEL = "label";
@@ -298,5 +300,11 @@ final class OnnxPredictor implements Predictor {
     @Override
     public List<String> classes() {
         return classes;
+    }
+
+    /** Releases the native session; predicting afterwards fails. */
+    @Override
+    public void close() throws OrtException {
+        session.close();
     }
 }
