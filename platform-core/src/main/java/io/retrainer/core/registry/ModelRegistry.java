@@ -30,7 +30,8 @@ public final class ModelRegistry {
     private final PluginHost plugins;
     // Loaded predictors by artifact hash: the champion and the served model are the same object.
     private final Map<String, Predictor> loaded = new ConcurrentHashMap<>();
-    private final List<java.util.function.Consumer<ModelVersionView>> productionListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<java.util.function.Function<ModelVersionView, Future<?>>> productionListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** A registry over {@code db}, storing artifacts in {@code artifacts}, loading through {@code plugins}. */
     public ModelRegistry(Db db, ArtifactStore artifacts, PluginHost plugins) {
@@ -93,10 +94,13 @@ public final class ModelRegistry {
                 rec.stageReason = reason;
                 return view(rec);
             });
-        })).onSuccess(v -> {
-            if (stage == ModelStage.PRODUCTION) {
-                productionListeners.forEach(l -> l.accept(v));
+        })).compose(v -> {
+            if (stage != ModelStage.PRODUCTION || productionListeners.isEmpty()) {
+                return Future.succeededFuture(v);
             }
+            List<Future<?>> done = new ArrayList<>();
+            productionListeners.forEach(l -> done.add(l.apply(v)));
+            return Future.join(done).map(x -> v).otherwise(v);
         });
     }
 
@@ -105,8 +109,11 @@ public final class ModelRegistry {
         return new RegistryArtifactSource(this, artifacts);
     }
 
-    /** Calls {@code listener} after a version became production. */
-    public void onProduction(java.util.function.Consumer<ModelVersionView> listener) {
+    /**
+     * Calls {@code listener} after a version became production; {@link #setStage} completes only
+     * once the listener's future has (so the champion alias has moved when a promotion answers).
+     */
+    public void onProduction(java.util.function.Function<ModelVersionView, Future<?>> listener) {
         productionListeners.add(listener);
     }
 
