@@ -50,8 +50,8 @@ public final class LocalServingDeployer implements Deployer {
                         "Roll back if the new version's error rate exceeds the old one's by more than this (0.01 = 1 point)")
                 .optional("max_p99_latency_ratio", SettingType.NUMBER, 2.0,
                         "Roll back if the new version's p99 latency exceeds the old one's times this")
-                .optional("quality_metric", SettingType.STRING, null,
-                        "Live metric from fed-back labels to compare the versions on (e.g. accuracy, f1_macro, mae)")
+                .choice("quality_metric", null, List.of("accuracy", "f1", "roc_auc", "mae", "rmse"),
+                        "Live metric from fed-back labels to compare the versions on (none: no quality gate)")
                 .optional("max_quality_drop", SettingType.NUMBER, 0.02,
                         "Roll back if the new version's live quality is lower than the old one's by more than this")
                 .optional("min_labelled", SettingType.INTEGER, 100,
