@@ -352,9 +352,12 @@ final class RunExecution {
         }
         if (result.verdict().isPresent()) {
             Verdict v = result.verdict().get();
-            // A single reject stands: later gates cannot overturn it.
-            if (verdict == null || verdict.decision() == Verdict.Decision.PROMOTE) {
+            // A single reject stands: later gates cannot overturn it. Promotions accumulate their
+            // reasons, so the run says what every gate checked.
+            if (verdict == null) {
                 verdict = v;
+            } else if (verdict.decision() == Verdict.Decision.PROMOTE) {
+                verdict = v.decision() == Verdict.Decision.REJECT ? v : Verdict.promote(verdict.reason() + "; " + v.reason());
             }
             ctx.append(v.decision() == Verdict.Decision.PROMOTE ? "INFO" : "WARN", "verdict: " + v.decision().name().toLowerCase()
                     + " - " + v.reason());

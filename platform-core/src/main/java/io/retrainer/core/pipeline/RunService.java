@@ -251,10 +251,6 @@ public final class RunService {
                 .executeUpdate().thenApply(n -> null));
     }
 
-    Future<Boolean> isCancelRequested(long runId) {
-        return db.tx(s -> s.find(RunRecord.class, runId).thenApply(r -> r != null && r.cancelRequested));
-    }
-
     Future<Void> recordVerdict(long runId, String verdict, String reason) {
         return db.tx(s -> s.find(RunRecord.class, runId).thenApply(r -> {
             r.verdict = verdict;

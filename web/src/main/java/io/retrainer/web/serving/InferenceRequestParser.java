@@ -26,7 +26,8 @@ public final class InferenceRequestParser {
 
     /** A parser for a model taking {@code inputSchema}. */
     public InferenceRequestParser(Schema inputSchema) {
-        this.schema = new Schema(inputSchema.columns(), null);
+        // Stored input schemas carry no label; copy only when one does (this runs per request).
+        this.schema = inputSchema.label() == null ? inputSchema : new Schema(inputSchema.columns(), null);
         this.columns = schema.columns();
     }
 
