@@ -57,6 +57,10 @@ public final class PluginRoutes {
         router.post("/api/plugins").order(-3).handler(ctx -> {
             String denied = uploadDenied(platform.config(), ctx.request().getHeader("Authorization"));
             if (denied != null) {
+                // Refused before the jar was read: the rest of the body is still on the wire, so
+                // this connection cannot carry another request. Close it after the answer, or the
+                // client's next request on it waits forever.
+                ctx.response().putHeader("Connection", "close");
                 deny(ctx, denied);
             } else {
                 ctx.next();
